@@ -1,0 +1,36 @@
+"""Exact moments ``E tr(S^k)`` of a real Wishart matrix and the LDLT output variance built on them.
+
+Submodules load on first use, so ``import wishart_moments`` stays light and the numeric parts can
+be used without SymPy or Numba being imported.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> submodule that defines it
+_EXPORTS = {
+    "CoefficientMatrix": "layout",
+    "double_factorial": "layout",
+    "invariant_violations": "layout",
+    "multi_trace_moment": "recursion",
+    "recursion_matrix": "recursion",
+}
+
+__all__ = ["__version__", *sorted(_EXPORTS)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'wishart_moments' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
