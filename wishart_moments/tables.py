@@ -289,6 +289,8 @@ def load_table(
         return read_table(path, k=k)
     except FileNotFoundError:
         problem = f"table {path} is missing"
+    except OSError as exc:
+        problem = f"table {path} cannot be read: {exc.strerror or exc}"
     except ValueError as exc:
         problem = str(exc)
     if not rebuild:
