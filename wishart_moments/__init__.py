@@ -25,6 +25,8 @@ _EXPORTS = {
     "trace_moment": "symbolic",
     "double_factorial": "layout",
     "invariant_violations": "layout",
+    "MAX_K_MATCHINGS": "matchings",
+    "matchings_matrix": "matchings",
     "multi_trace_moment": "recursion",
     "recursion_matrix": "recursion",
 }
