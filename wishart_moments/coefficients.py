@@ -75,7 +75,7 @@ def check_engine_order(k: object, engine: str, *, name: str = "k") -> int:
 
 
 def coefficient_matrix(
-    k: int, engine: str = "recursion", *, progress: Callable[..., Any] | None = None
+    k: int, engine: str = "recursion", *, progress: Callable[[int, int], object] | None = None
 ) -> CoefficientMatrix:
     """The exact ``k x k`` table ``C^{(k)}`` of ``E tr(S^k)`` in the paper's layout.
 
@@ -83,7 +83,8 @@ def coefficient_matrix(
     ``[[1, 0], [1, 1]]``, i.e. ``E tr S^2 = sigma^4 (n^2 m + n m + n m^2)``.
 
     ``engine`` is ``"recursion"`` (default, any ``k``), ``"matchings"`` (the paper's enumeration,
-    ``k <= MAX_K_MATCHINGS``) or ``"zonal"``. ``progress`` is handed to the matchings engine.
+    ``k <= MAX_K_MATCHINGS``) or ``"zonal"``. ``progress(done, total)`` is handed to the matchings
+    engine (matchings counted so far, of ``(2k-1)!!``) and ignored by the others.
     Raises ``ValueError`` for a ``k`` that is not a positive integer, a ``k`` beyond the engine's
     limit, or an unknown engine.
     """

@@ -319,7 +319,8 @@ def generate_tables(
     """Compute ``C^{(k)}`` for ``k = kmin .. kmax`` with ``engine`` and save each table atomically.
 
     ``out`` defaults to :func:`default_directory`. ``progress``, if given, receives one line per
-    table (and is handed to the matchings engine's own progress reports). Returns the paths.
+    table, and for the matchings engine a line every few seconds while a table is being counted.
+    Returns the paths written.
     """
     from .coefficients import check_engine_order, coefficient_matrix
 
@@ -332,9 +333,31 @@ def generate_tables(
     paths = []
     for k in range(kmin, kmax + 1):
         start = time.perf_counter()
-        cm = coefficient_matrix(k, engine, progress=progress if engine == "matchings" else None)
+        counting = None
+        if progress is not None and engine == "matchings":
+            counting = _matchings_progress(k, progress, start)
+        cm = coefficient_matrix(k, engine, progress=counting)
         path = save_table(cm, folder)
         paths.append(path)
         if progress is not None:
             progress(f"k={k}: {engine} {time.perf_counter() - start:.2f} s -> {path}")
     return paths
+
+
+def _matchings_progress(
+    k: int, report: Callable[[str], None], start: float, every_s: float = 5.0
+) -> Callable[[int, int], None]:
+    """Adapter for the enumerator's ``progress(done, total)``: a line every ``every_s`` seconds."""
+    last = start
+
+    def progress(done: int, total: int) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        if now - last >= every_s and done < total:
+            last = now
+            report(
+                f"k={k}: {done:,} of {total:,} matchings ({100 * done / total:.0f}%) "
+                f"after {now - start:.0f} s"
+            )
+
+    return progress
