@@ -81,6 +81,21 @@ def test_coefficient_matrix_dispatch_and_errors() -> None:
             coefficient_matrix(bad)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("k", range(1, 11))
+def test_engines_agree(k: int) -> None:
+    """The Wick enumeration and the Stein recursion are independent: they must agree exactly."""
+    assert coefficient_matrix(k, "matchings") == coefficient_matrix(k, "recursion")
+
+
+def test_matchings_limit() -> None:
+    limit = engine_limit("matchings")
+    assert isinstance(limit, int) and limit >= 10
+    with pytest.raises(ValueError, match=rf"too large.*<= {limit}.*perfect matchings"):
+        coefficient_matrix(limit + 1, "matchings")
+    with pytest.raises(ValueError, match=rf"kmax={limit + 1} is too large"):
+        generate_tables(limit + 1, "matchings")
+
+
 # ---------------------------------------------------------------- committed tables
 
 
