@@ -161,12 +161,14 @@ def _structure_errors(doc: object) -> list[str]:
     k = doc["k"]
     if k < 1:
         return [*errors, f"k = {k} is not a positive integer"]
+    if not len(doc["rows"]) == len(doc["columns"]) == len(doc["matrix"]) == k:
+        return [*errors, f"rows, columns and matrix must have k = {k} entries"]
     if doc["rows"] != [f"n^{k - i}" for i in range(k)]:
         errors.append("rows do not list n^k .. n^1")
     if doc["columns"] != [f"m^{j + 1}" for j in range(k)]:
         errors.append("columns do not list m^1 .. m^k")
     matrix = doc["matrix"]
-    if len(matrix) != k or any(not isinstance(row, list) or len(row) != k for row in matrix):
+    if any(not isinstance(row, list) or len(row) != k for row in matrix):
         errors.append(f"matrix is not {k} x {k}")
     elif not all(isinstance(c, str) and _DECIMAL.match(c) for row in matrix for c in row):
         errors.append("matrix entries must be decimal strings of nonnegative integers")
