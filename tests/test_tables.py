@@ -244,6 +244,16 @@ def test_garbage_rejected(tmp_path: Path, text: str, match: str) -> None:
     assert load_table(3, tmp_path) == recursion_matrix(3)
 
 
+def test_inconsistent_size_rejected(tmp_path: Path) -> None:
+    path = save_table(recursion_matrix(3), tmp_path)
+    doc = json.loads(path.read_text())
+    doc["k"] = 10**12  # must not try to build 10^12 row labels
+    doc["sha256"] = checksum(doc)
+    path.write_text(json.dumps(doc))
+    with pytest.raises(ValueError, match="must have k = 1000000000000 entries"):
+        read_table(path)
+
+
 def test_wrong_order_and_missing_file(tmp_path: Path) -> None:
     save_table(recursion_matrix(3), tmp_path)
     (tmp_path / "k03.json").rename(tmp_path / "k04.json")
