@@ -1,0 +1,485 @@
+"""Zonal polynomials and the third derivation of ``E tr(S^k)``: James' theorem (paper eq. 4-8).
+
+For ``S ~ W_m(n, sigma^2 I_m)`` (``S = W W^T``, ``W`` real ``m x n`` with iid ``N(0, sigma^2)``)
+and a partition ``kappa`` of ``k``, James' theorem reads
+
+    E[C_kappa(S)] = 2^k (n/2)_kappa C_kappa(sigma^2 I_m),
+    (a)_kappa = prod_i (a - (i-1)/2)_{kappa_i}
+
+and expanding the power sum in the zonal basis,
+``tr(S^k) = sum_{|kappa|=k} a_{k,kappa} C_kappa(S)``, gives (eq. 8)
+
+    E tr(S^k) = 2^k sigma^{2k} sum_{|kappa|=k} a_{k,kappa} (n/2)_kappa C_kappa(I_m).
+
+How each piece is computed here, exactly (``fractions.Fraction`` and Python ints):
+
+* ``C_kappa`` is the Jack polynomial with parameter ``alpha = 2`` in the normalisation
+  ``sum_{|kappa|=k} C_kappa(X) = (tr X)^k``: ``C_kappa = 2^k k! / c'_kappa * P_kappa`` with
+  ``c'_kappa = prod_{boxes} (2 a(s) + l(s) + 2)`` (equivalently ``2^k k! / j_kappa * J_kappa``,
+  ``j_kappa = prod (2a + l + 1)(2a + l + 2)``). ``P_kappa = m_kappa + (terms lower in dominance)``
+  is obtained by Gram-Schmidt on the monomial symmetric functions, taken in increasing
+  lexicographic order, under the Jack inner product ``<p_lambda, p_mu> = delta z_lambda
+  2^{l(lambda)}`` of the power sums ``p_j = tr X^j`` (Macdonald, ch. VI.10).
+* ``a_{k,kappa} = <p_(k), C_kappa> / <C_kappa, C_kappa>`` (the ``C_kappa`` are orthogonal).
+* ``C_kappa(I_m)`` in closed form (Muirhead, Thm 7.2.7)::
+
+      C_kappa(I_m) = 2^{2k} k! (m/2)_kappa prod_{i<j} (2 kappa_i - 2 kappa_j - i + j)
+                     / prod_i (2 kappa_i + l - i)!,          l = l(kappa).
+
+Both ``2^k (n/2)_kappa`` and ``2^k (m/2)_kappa`` equal
+``prod_{(i,j) in kappa} (x + 2(j-1) - (i-1))`` at ``x = n, m``, so every term of eq. 8 is a
+rational multiple of a product of integer polynomials.
+
+The cost is dominated by the exact change of basis, ``O(p(k)^3)`` rational operations
+(``p(k)`` partitions of ``k``): see :data:`MAX_K_ZONAL`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from functools import cache
+from math import factorial, prod
+from typing import TYPE_CHECKING, Any
+
+from ._validation import check_order
+from .layout import CoefficientMatrix
+
+if TYPE_CHECKING:
+    import numpy as np
+    import sympy
+
+Partition = tuple[int, ...]
+
+#: Largest ``k`` accepted by the functions that build all zonal polynomials of degree ``k``.
+#: ``k <= 8`` takes well under a second and ``k = 14`` several seconds; the exact change of basis
+#: grows like ``p(k)^3`` (``p(14) = 135``, ``p(18) = 385``), so larger orders take minutes to hours.
+#: For tables beyond that use the recursion engine.
+MAX_K_ZONAL = 18
+
+_WHY = " (the exact zonal change of basis costs O(p(k)^3) rational operations; use the recursion)"
+
+ALPHA = 2  # Jack parameter of the zonal polynomials
+
+
+# ---------------------------------------------------------------------------------------------
+# Partitions and the combinatorics of boxes
+# ---------------------------------------------------------------------------------------------
+
+
+def partitions(k: int) -> list[Partition]:
+    """The partitions of ``k`` as tuples of decreasing parts, in reverse lexicographic order.
+
+    ``partitions(4) == [(4,), (3, 1), (2, 2), (2, 1, 1), (1, 1, 1, 1)]``.
+    """
+    k = check_order(k)
+    return list(_partitions(k))
+
+
+@cache
+def _partitions(k: int) -> tuple[Partition, ...]:
+    out: list[Partition] = []
+
+    def extend(prefix: Partition, rest: int, largest: int) -> None:
+        if rest == 0:
+            out.append(prefix)
+            return
+        for part in range(min(rest, largest), 0, -1):
+            extend((*prefix, part), rest - part, part)
+
+    extend((), k, k)
+    return tuple(out)
+
+
+def check_partition(kappa: object) -> Partition:
+    """Return ``kappa`` as a tuple of positive nonincreasing ints (zeros dropped), or raise."""
+    try:
+        parts = tuple(kappa)  # type: ignore[arg-type]
+    except TypeError:
+        raise ValueError(
+            f"a partition must be a sequence of nonincreasing nonnegative integers, got {kappa!r}"
+        ) from None
+    for p in parts:
+        if isinstance(p, bool) or not isinstance(p, int) or p < 0:
+            raise ValueError(f"partition parts must be nonnegative integers, got {kappa!r}")
+    if any(parts[i] < parts[i + 1] for i in range(len(parts) - 1)):
+        raise ValueError(f"partition parts must be nonincreasing, got {kappa!r}")
+    parts = tuple(int(p) for p in parts if p > 0)
+    if not parts:
+        raise ValueError(f"the empty partition has no zonal polynomial here, got {kappa!r}")
+    return parts
+
+
+def _conjugate(kappa: Partition) -> Partition:
+    return tuple(sum(1 for p in kappa if p > j) for j in range(kappa[0]))
+
+
+def _boxes(kappa: Partition) -> list[tuple[int, int, int, int]]:
+    """``(i, j, arm, leg)`` for every box (1-based row ``i``, column ``j``) of ``kappa``."""
+    conj = _conjugate(kappa)
+    return [
+        (i, j, kappa[i - 1] - j, conj[j - 1] - i)
+        for i in range(1, len(kappa) + 1)
+        for j in range(1, kappa[i - 1] + 1)
+    ]
+
+
+def _z(lam: Partition) -> int:
+    """``z_lambda = prod_i i^{m_i} m_i!`` (centraliser order of cycle type lambda)."""
+    return prod(p ** lam.count(p) * factorial(lam.count(p)) for p in set(lam))
+
+
+# ---------------------------------------------------------------------------------------------
+# The change of basis and the Gram-Schmidt construction (exact, cached per degree)
+# ---------------------------------------------------------------------------------------------
+
+
+def _power_in_monomials(lam: Partition, mu: Partition) -> int:
+    """Coefficient of ``m_mu`` in ``p_lam``: ways to put the parts of ``lam`` into ``l(mu)``
+    labelled boxes so that box ``i`` holds total ``mu_i``."""
+
+    @cache
+    def count(j: int, rest: Partition) -> int:
+        if j == len(lam):
+            return int(not any(rest))
+        total = 0
+        for i, r in enumerate(rest):
+            if r >= lam[j]:
+                total += count(j + 1, (*rest[:i], r - lam[j], *rest[i + 1 :]))
+        return total
+
+    return count(0, mu)
+
+
+class _ZonalBasis:
+    """All zonal polynomials of degree ``k`` in the power-sum basis, and ``a_{k,kappa}``."""
+
+    def __init__(self, k: int) -> None:
+        self.k = k
+        # increasing lexicographic order: a linear extension of the dominance order
+        self.order: tuple[Partition, ...] = tuple(reversed(_partitions(k)))
+        size = len(self.order)
+        index = {lam: i for i, lam in enumerate(self.order)}
+        self.index = index
+        # L[r][c]: coefficient of m_{order[c]} in p_{order[r]}; upper triangular (c >= r)
+        trans = [[0] * size for _ in range(size)]
+        for r, lam in enumerate(self.order):
+            for c in range(r, size):
+                trans[r][c] = _power_in_monomials(lam, self.order[c])
+        self.power_to_monomial = trans
+        # m_{order[r]} in the power-sum basis, by back substitution: p_r = sum_{c>=r} L[r][c] m_c
+        mono: list[list[Fraction]] = [[] for _ in range(size)]
+        for r in range(size - 1, -1, -1):
+            vec = [Fraction(0)] * size
+            vec[r] = Fraction(1)
+            for c in range(r + 1, size):
+                coef = trans[r][c]
+                if coef:
+                    for t, v in enumerate(mono[c]):
+                        if v:
+                            vec[t] -= coef * v
+            diag = trans[r][r]
+            mono[r] = [v / diag for v in vec]
+        # Jack inner product weights <p_lam, p_lam> = z_lam 2^{l(lam)}
+        weight = [_z(lam) * ALPHA ** len(lam) for lam in self.order]
+        self.weight = weight
+        # Gram-Schmidt: P_kappa = m_kappa - sum_{mu < kappa} <m_kappa, P_mu>/<P_mu, P_mu> P_mu
+        jack_p: list[list[Fraction]] = []
+        norms: list[Fraction] = []
+        for r in range(size):
+            vec = list(mono[r])
+            weighted = [w * v for w, v in zip(weight, mono[r], strict=True)]
+            for q in range(r):
+                dot = sum(x * y for x, y in zip(weighted, jack_p[q], strict=True) if x and y)
+                if dot:
+                    coef = dot / norms[q]
+                    for t, y in enumerate(jack_p[q]):
+                        if y:
+                            vec[t] -= coef * y
+            jack_p.append(vec)
+            norms.append(sum(w * v * v for w, v in zip(weight, vec, strict=True) if v))
+        # C_kappa = 2^k k! / c'_kappa * P_kappa
+        scale_num = ALPHA**k * factorial(k)
+        self.zonal: dict[Partition, tuple[Fraction, ...]] = {}
+        self.trace_coefficients: dict[Partition, Fraction] = {}
+        top = index[(k,)]
+        for r, kappa in enumerate(self.order):
+            c_prime = prod(ALPHA * a + leg + ALPHA for _, _, a, leg in _boxes(kappa))
+            scale = Fraction(scale_num, c_prime)
+            zonal = tuple(scale * v for v in jack_p[r])
+            self.zonal[kappa] = zonal
+            # a_{k,kappa} = <p_(k), C_kappa> / <C_kappa, C_kappa>
+            self.trace_coefficients[kappa] = zonal[top] * weight[top] / (scale * scale * norms[r])
+
+    def power_expansion(self, kappa: Partition) -> dict[Partition, Fraction]:
+        vec = self.zonal[kappa]
+        return {lam: vec[self.index[lam]] for lam in _partitions(self.k) if vec[self.index[lam]]}
+
+    def monomial_expansion(self, kappa: Partition) -> dict[Partition, Fraction]:
+        vec = self.zonal[kappa]
+        out: dict[Partition, Fraction] = {}
+        for r, v in enumerate(vec):
+            if v:
+                for c, coef in enumerate(self.power_to_monomial[r]):
+                    if coef:
+                        out[self.order[c]] = out.get(self.order[c], Fraction(0)) + v * coef
+        return {mu: out[mu] for mu in _partitions(self.k) if out.get(mu)}
+
+
+@cache
+def _basis(k: int) -> _ZonalBasis:
+    return _ZonalBasis(k)
+
+
+def _checked_partition(kappa: object) -> Partition:
+    kappa = check_partition(kappa)
+    check_order(sum(kappa), name="|kappa|", max_k=MAX_K_ZONAL, why=_WHY)
+    return kappa
+
+
+# ---------------------------------------------------------------------------------------------
+# Zonal polynomials
+# ---------------------------------------------------------------------------------------------
+
+
+def zonal_expansion(kappa: Sequence[int], basis: str = "power") -> dict[Partition, Fraction]:
+    """Exact coefficients of ``C_kappa`` in the power-sum or monomial basis.
+
+    ``basis="power"``: ``{lambda: c}`` with ``C_kappa = sum c p_lambda``,
+    ``p_lambda = prod_i tr(X^{lambda_i})``. ``basis="monomial"``: ``{mu: c}`` with
+    ``C_kappa = sum c m_mu``, ``m_mu`` the monomial symmetric function of the eigenvalues.
+    Zero coefficients are left out.
+
+    >>> zonal_expansion((1, 1))
+    {(2,): Fraction(-2, 3), (1, 1): Fraction(2, 3)}
+    """
+    kappa = _checked_partition(kappa)
+    if basis == "power":
+        return _basis(sum(kappa)).power_expansion(kappa)
+    if basis == "monomial":
+        return _basis(sum(kappa)).monomial_expansion(kappa)
+    raise ValueError(f"unknown basis {basis!r}: allowed are 'power', 'monomial'")
+
+
+def _power_sum_symbols(k: int) -> list[sympy.Symbol]:
+    import sympy
+
+    return list(sympy.symbols(f"p1:{k + 1}"))
+
+
+def zonal_polynomial(
+    kappa: Sequence[int], variables: Sequence[Any] | None = None, *, basis: str = "power"
+) -> sympy.Expr:
+    """``C_kappa`` as a SymPy expression with exact rational coefficients.
+
+    With ``variables=None`` the result is written in the power sums ``p1, ..., pk``
+    (``basis="power"``, ``p_j = tr X^j``) or in monomial symmetric functions named ``m_2_1`` etc.
+    (``basis="monomial"``). With ``variables = (x_1, ..., x_m)`` (symbols or numbers: the
+    eigenvalues of ``X``) it is the expanded polynomial ``C_kappa(diag(x_1, ..., x_m))``.
+
+    >>> zonal_polynomial((2,))
+    p1**2/3 + 2*p2/3
+    """
+    import sympy
+
+    kappa = _checked_partition(kappa)
+    k = sum(kappa)
+    if basis not in ("power", "monomial"):
+        raise ValueError(f"unknown basis {basis!r}: allowed are 'power', 'monomial'")
+    if variables is None:
+        if basis == "power":
+            p = _power_sum_symbols(k)
+            terms = zonal_expansion(kappa, "power").items()
+            return sympy.Add(
+                *(sympy.Rational(c) * sympy.Mul(*(p[j - 1] for j in lam)) for lam, c in terms)
+            )
+        terms = zonal_expansion(kappa, "monomial").items()
+        return sympy.Add(
+            *(sympy.Rational(c) * sympy.Symbol("m_" + "_".join(map(str, mu))) for mu, c in terms)
+        )
+    xs = [sympy.sympify(x) for x in variables]
+    if not xs:
+        raise ValueError("variables must hold at least one eigenvalue")
+    power = [sympy.Add(*(x**j for x in xs)) for j in range(1, k + 1)]
+    expr = sympy.Add(
+        *(
+            sympy.Rational(c) * sympy.Mul(*(power[j - 1] for j in lam))
+            for lam, c in zonal_expansion(kappa, "power").items()
+        )
+    )
+    return sympy.expand(expr)
+
+
+def zonal_values(kappa: Sequence[int], eigenvalues: Any) -> np.ndarray:
+    """``C_kappa(X)`` in floating point from the eigenvalues of ``X``, batched over leading axes.
+
+    ``eigenvalues`` has shape ``(..., m)``; the result has shape ``(...)``. Evaluated through the
+    power sums ``p_j = sum_i x_i^j``.
+    """
+    import numpy as np
+
+    kappa = _checked_partition(kappa)
+    x = np.asarray(eigenvalues, dtype=float)
+    if x.ndim == 0:
+        raise ValueError("eigenvalues must have shape (..., m), got a scalar")
+    k = sum(kappa)
+    power = [np.sum(x**j, axis=-1) for j in range(1, k + 1)]
+    out = np.zeros(x.shape[:-1])
+    for lam, c in zonal_expansion(kappa, "power").items():
+        out = out + float(c) * np.prod([power[j - 1] for j in lam], axis=0)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Closed forms: generalized Pochhammer symbol, C_kappa(I_m), James' theorem
+# ---------------------------------------------------------------------------------------------
+
+
+def generalized_pochhammer(a: Any, kappa: Sequence[int], alpha: Any = ALPHA) -> sympy.Expr:
+    """``(a)_kappa = prod_i prod_{j=0}^{kappa_i - 1} (a - (i-1)/alpha + j)`` as a SymPy expression.
+
+    ``alpha = 2`` (the default) is the real-Wishart symbol of the paper, eq. 4:
+    ``(a)_kappa = prod_i (a - (i-1)/2)_{kappa_i}``; ``alpha = 1`` is the complex case.
+    """
+    import sympy
+
+    kappa = check_partition(kappa)
+    a = sympy.sympify(a)
+    alpha = sympy.sympify(alpha)
+    if alpha.is_zero:
+        raise ValueError("alpha must be nonzero")
+    return sympy.Mul(
+        *(
+            a - sympy.Rational(i - 1) / alpha + j
+            for i, part in enumerate(kappa, start=1)
+            for j in range(part)
+        )
+    )
+
+
+def _content_polynomial(kappa: Partition) -> list[int]:
+    """Integer coefficients (constant first) of ``prod_{(i,j)} (x + 2(j-1) - (i-1))``,
+    which is ``2^k (x/2)_kappa``."""
+    poly = [1]
+    for i, j, _, _ in _boxes(kappa):
+        shift = 2 * (j - 1) - (i - 1)
+        poly = [
+            (poly[t - 1] if t else 0) + (shift * poly[t] if t < len(poly) else 0)
+            for t in range(len(poly) + 1)
+        ]
+    return poly
+
+
+def _identity_scale(kappa: Partition) -> Fraction:
+    """``C_kappa(I_m) = scale * 2^k (m/2)_kappa``: ``2^k k! prod_{i<j}(...) / prod_i (...)!``."""
+    length, k = len(kappa), sum(kappa)
+    num = prod(
+        2 * kappa[i] - 2 * kappa[j] - i + j for i in range(length) for j in range(i + 1, length)
+    )
+    den = prod(factorial(2 * kappa[i] + length - (i + 1)) for i in range(length))
+    return Fraction(ALPHA**k * factorial(k) * num, den)
+
+
+def zonal_at_identity(kappa: Sequence[int], m: Any = None) -> sympy.Expr:
+    """``C_kappa(I_m)`` by Muirhead's closed form (Thm 7.2.7), a polynomial in ``m``.
+
+        C_kappa(I_m) = 2^{2k} k! (m/2)_kappa prod_{i<j} (2 kappa_i - 2 kappa_j - i + j)
+                       / prod_i (2 kappa_i + l(kappa) - i)!
+
+    ``m`` defaults to the symbol ``m``; pass an integer for the exact value.
+
+    >>> zonal_at_identity((2,))
+    m*(m + 2)/3
+    """
+    import sympy
+
+    kappa = check_partition(kappa)
+    m = sympy.Symbol("m") if m is None else sympy.sympify(m)
+    # 2^k (m/2)_kappa = prod_{(i,j) in kappa} (m + 2(j-1) - (i-1)), written box by box
+    boxes = _boxes(kappa)
+    return sympy.Rational(_identity_scale(kappa)) * sympy.Mul(
+        *(m + 2 * (j - 1) - (i - 1) for i, j, _, _ in boxes)
+    )
+
+
+def james_expectation(kappa: Sequence[int], n: Any = None, m: Any = None, sigma: Any = 1) -> Any:
+    """``E[C_kappa(S)] = 2^k (n/2)_kappa sigma^{2k} C_kappa(I_m)`` for ``S ~ W_m(n, sigma^2 I_m)``.
+
+    James' theorem (paper eq. 4-5). ``n`` and ``m`` default to the symbols ``n``, ``m``.
+    """
+    import sympy
+
+    kappa = check_partition(kappa)
+    n = sympy.Symbol("n") if n is None else sympy.sympify(n)
+    k = sum(kappa)
+    return (
+        2**k
+        * generalized_pochhammer(n / 2, kappa)
+        * sympy.sympify(sigma) ** (2 * k)
+        * zonal_at_identity(kappa, m)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Power sums in the zonal basis, and the coefficient table through eq. 8
+# ---------------------------------------------------------------------------------------------
+
+
+def trace_zonal_coefficients(k: int) -> dict[Partition, Fraction]:
+    """``{kappa: a_{k,kappa}}`` with ``tr(X^k) = sum_{|kappa|=k} a_{k,kappa} C_kappa(X)`` (eq. 6).
+
+    Computed as ``<p_(k), C_kappa> / <C_kappa, C_kappa>`` in the Jack inner product. Zeros are kept
+    (every partition of ``k`` is a key), in reverse lexicographic order.
+
+    >>> trace_zonal_coefficients(2)
+    {(2,): Fraction(1, 1), (1, 1): Fraction(-1, 2)}
+    """
+    k = check_order(k, max_k=MAX_K_ZONAL, why=_WHY)
+    coefs = _basis(k).trace_coefficients
+    return {kappa: coefs[kappa] for kappa in _partitions(k)}
+
+
+def _poly_mul(a: list[int], b: list[int]) -> list[int]:
+    out = [0] * (len(a) + len(b) - 1)
+    for i, x in enumerate(a):
+        if x:
+            for j, y in enumerate(b):
+                out[i + j] += x * y
+    return out
+
+
+def zonal_terms(k: int) -> dict[tuple[int, int], int]:
+    """``{(a, b): C_ab}`` of ``E tr(S^k) = sum C_ab n^a m^b`` (``sigma = 1``) through eq. 8.
+
+    ``sum_kappa a_{k,kappa} [2^k (n/2)_kappa] [C_kappa(I_m)]``, summed exactly; raises
+    ``ArithmeticError`` if a coefficient were not an integer (it never is).
+    """
+    k = check_order(k, max_k=MAX_K_ZONAL, why=_WHY)
+    acc: dict[tuple[int, int], Fraction] = {}
+    for kappa, a_coef in trace_zonal_coefficients(k).items():
+        if not a_coef:
+            continue
+        weight = a_coef * _identity_scale(kappa)
+        content = _content_polynomial(kappa)  # 2^k (x/2)_kappa, the same for x = n and x = m
+        for a, cn in enumerate(content):
+            if cn:
+                for b, cm in enumerate(content):
+                    if cm:
+                        acc[(a, b)] = acc.get((a, b), Fraction(0)) + weight * cn * cm
+    terms: dict[tuple[int, int], int] = {}
+    for ab, c in acc.items():
+        if c.denominator != 1:
+            raise ArithmeticError(f"non-integer coefficient {c} of n^{ab[0]} m^{ab[1]} (k={k})")
+        if c:
+            terms[ab] = int(c)
+    return terms
+
+
+def zonal_matrix(k: int) -> CoefficientMatrix:
+    """``C^{(k)}`` of ``E tr(S^k)`` through James' theorem and zonal polynomials (paper eq. 8).
+
+    Exact; ``k <= MAX_K_ZONAL``. An independent check of the Wick enumeration and the Stein
+    recursion.
+    """
+    k = check_order(k, max_k=MAX_K_ZONAL, why=_WHY)
+    return CoefficientMatrix.from_terms(k, zonal_terms(k), engine="zonal")
