@@ -39,7 +39,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 from functools import cache
-from math import factorial, prod
+from math import factorial, gcd, lcm, prod
+from operator import mul
 from typing import TYPE_CHECKING, Any
 
 from ._validation import check_order
@@ -52,10 +53,10 @@ if TYPE_CHECKING:
 Partition = tuple[int, ...]
 
 #: Largest ``k`` accepted by the functions that build all zonal polynomials of degree ``k``.
-#: ``k <= 8`` takes well under a second and ``k = 14`` several seconds; the exact change of basis
-#: grows like ``p(k)^3`` (``p(14) = 135``, ``p(18) = 385``), so larger orders take minutes to hours.
-#: For tables beyond that use the recursion engine.
-MAX_K_ZONAL = 18
+#: Measured on a shared 2-core machine (``benchmarks/bench_zonal.py``): ``k <= 8`` in about
+#: 0.05 s, ``k = 12`` in 0.3 s, ``k = 16`` in 3 s, ``k = 18`` in 13 s, ``k = 20`` in about a
+#: minute. The exact change of basis grows like ``p(k)^3``; beyond this use the recursion engine.
+MAX_K_ZONAL = 20
 
 _WHY = " (the exact zonal change of basis costs O(p(k)^3) rational operations; use the recursion)"
 
@@ -134,79 +135,133 @@ def _z(lam: Partition) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-def _power_in_monomials(lam: Partition, mu: Partition) -> int:
-    """Coefficient of ``m_mu`` in ``p_lam``: ways to put the parts of ``lam`` into ``l(mu)``
-    labelled boxes so that box ``i`` holds total ``mu_i``."""
+def _power_sums_in_monomials(k: int) -> dict[Partition, dict[Partition, int]]:
+    """``{lam: {mu: L}}`` with ``p_lam = sum_mu L m_mu`` for every partition ``lam`` of ``k``.
 
-    @cache
-    def count(j: int, rest: Partition) -> int:
-        if j == len(lam):
-            return int(not any(rest))
-        total = 0
-        for i, r in enumerate(rest):
-            if r >= lam[j]:
-                total += count(j + 1, (*rest[:i], r - lam[j], *rest[i + 1 :]))
-        return total
+    Built one factor at a time: ``p_r m_mu`` is the sum of ``m_nu`` over the ``nu`` obtained by
+    adding ``r`` to one part of ``mu`` (a part ``i``, or a new part ``i = 0``), with coefficient the
+    multiplicity of ``i + r`` in ``nu``. Products are shared between partitions with a common
+    prefix (the parts are multiplied largest first).
+    """
+    memo: dict[Partition, dict[Partition, int]] = {(): {(): 1}}
 
-    return count(0, mu)
+    def row(lam: Partition) -> dict[Partition, int]:
+        found = memo.get(lam)
+        if found is not None:
+            return found
+        r = lam[-1]
+        out: dict[Partition, int] = {}
+        for mu, c in row(lam[:-1]).items():
+            for i in {*mu, 0}:
+                parts = list(mu)
+                if i:
+                    parts[parts.index(i)] = i + r
+                else:
+                    parts.append(r)
+                nu = tuple(sorted(parts, reverse=True))
+                out[nu] = out.get(nu, 0) + c * nu.count(i + r)
+        memo[lam] = out
+        return out
+
+    return {lam: row(lam) for lam in _partitions(k)}
+
+
+def _dominance_below(order: Sequence[Partition]) -> list[list[int]]:
+    """``below[r]``: indices ``q < r`` with ``order[q] < order[r]`` in dominance order."""
+    sums = []
+    for lam in order:
+        acc, partial = 0, []
+        for part in lam:
+            acc += part
+            partial.append(acc)
+        sums.append(partial)
+    k = sums[0][-1]
+    return [
+        [
+            q
+            for q in range(r)
+            if all(
+                (sums[q][i] if i < len(sums[q]) else k) <= (sums[r][i] if i < len(sums[r]) else k)
+                for i in range(max(len(sums[q]), len(sums[r])))
+            )
+        ]
+        for r in range(len(order))
+    ]
+
+
+def _reduced(num: list[int], den: int) -> tuple[list[int], int]:
+    """``num / den`` with the common factor of all entries and ``den`` removed."""
+    g = gcd(den, *num)
+    return ([x // g for x in num], den // g) if g > 1 else (num, den)
 
 
 class _ZonalBasis:
-    """All zonal polynomials of degree ``k`` in the power-sum basis, and ``a_{k,kappa}``."""
+    """All zonal polynomials of degree ``k`` in the power-sum basis, and ``a_{k,kappa}``.
+
+    Vectors are held as a list of integer numerators over one common integer denominator, which
+    keeps the ``O(p(k)^3)`` inner loops in plain integer arithmetic.
+    """
 
     def __init__(self, k: int) -> None:
         self.k = k
         # increasing lexicographic order: a linear extension of the dominance order
         self.order: tuple[Partition, ...] = tuple(reversed(_partitions(k)))
         size = len(self.order)
-        index = {lam: i for i, lam in enumerate(self.order)}
-        self.index = index
-        # L[r][c]: coefficient of m_{order[c]} in p_{order[r]}; upper triangular (c >= r)
+        self.index = {lam: i for i, lam in enumerate(self.order)}
+        below = _dominance_below(self.order)
+        # L[r][c]: coefficient of m_{order[c]} in p_{order[r]}; nonzero only if c dominates r
         trans = [[0] * size for _ in range(size)]
-        for r, lam in enumerate(self.order):
-            for c in range(r, size):
-                trans[r][c] = _power_in_monomials(lam, self.order[c])
+        for lam, row in _power_sums_in_monomials(k).items():
+            for mu, coef in row.items():
+                trans[self.index[lam]][self.index[mu]] = coef
         self.power_to_monomial = trans
         # m_{order[r]} in the power-sum basis, by back substitution: p_r = sum_{c>=r} L[r][c] m_c
-        mono: list[list[Fraction]] = [[] for _ in range(size)]
+        mono: list[tuple[list[int], int]] = [([], 1)] * size
         for r in range(size - 1, -1, -1):
-            vec = [Fraction(0)] * size
-            vec[r] = Fraction(1)
-            for c in range(r + 1, size):
-                coef = trans[r][c]
-                if coef:
-                    for t, v in enumerate(mono[c]):
-                        if v:
-                            vec[t] -= coef * v
-            diag = trans[r][r]
-            mono[r] = [v / diag for v in vec]
+            deps = [(trans[r][c], c) for c in range(r + 1, size) if trans[r][c]]
+            den = lcm(1, *(mono[c][1] for _, c in deps))
+            num = [0] * size
+            num[r] = den
+            for coef, c in deps:
+                factor = coef * (den // mono[c][1])
+                num = [x - factor * y for x, y in zip(num, mono[c][0], strict=True)]
+            mono[r] = _reduced(num, den * trans[r][r])
         # Jack inner product weights <p_lam, p_lam> = z_lam 2^{l(lam)}
         weight = [_z(lam) * ALPHA ** len(lam) for lam in self.order]
-        self.weight = weight
-        # Gram-Schmidt: P_kappa = m_kappa - sum_{mu < kappa} <m_kappa, P_mu>/<P_mu, P_mu> P_mu
-        jack_p: list[list[Fraction]] = []
+        # Gram-Schmidt: P_kappa = m_kappa - sum_{mu < kappa} <m_kappa, P_mu>/<P_mu, P_mu> P_mu.
+        # P_kappa - m_kappa lies in the span of the m_mu (equivalently P_mu) with mu dominated by
+        # kappa (Macdonald VI.10), so only those mu are projected out.
+        jack: list[tuple[list[int], int]] = []
         norms: list[Fraction] = []
         for r in range(size):
-            vec = list(mono[r])
-            weighted = [w * v for w, v in zip(weight, mono[r], strict=True)]
-            for q in range(r):
-                dot = sum(x * y for x, y in zip(weighted, jack_p[q], strict=True) if x and y)
+            num_r, den_r = mono[r]
+            weighted = [w * x for w, x in zip(weight, num_r, strict=True)]
+            steps = []
+            for q in below[r]:
+                num_q, den_q = jack[q]
+                dot = sum(map(mul, weighted, num_q))
                 if dot:
-                    coef = dot / norms[q]
-                    for t, y in enumerate(jack_p[q]):
-                        if y:
-                            vec[t] -= coef * y
-            jack_p.append(vec)
-            norms.append(sum(w * v * v for w, v in zip(weight, vec, strict=True) if v))
+                    steps.append((Fraction(dot, den_r * den_q * den_q) / norms[q], q))
+            den = lcm(den_r, *(c.denominator for c, _ in steps))
+            num = [(den // den_r) * x for x in num_r]
+            for c, q in steps:
+                factor = c.numerator * (den // c.denominator)
+                num = [x - factor * y for x, y in zip(num, jack[q][0], strict=True)]
+            num, den = _reduced(num, den)
+            jack.append((num, den))
+            norms.append(
+                Fraction(sum(w * x * x for w, x in zip(weight, num, strict=True)), den * den)
+            )
         # C_kappa = 2^k k! / c'_kappa * P_kappa
         scale_num = ALPHA**k * factorial(k)
         self.zonal: dict[Partition, tuple[Fraction, ...]] = {}
         self.trace_coefficients: dict[Partition, Fraction] = {}
-        top = index[(k,)]
+        top = self.index[(k,)]
         for r, kappa in enumerate(self.order):
             c_prime = prod(ALPHA * a + leg + ALPHA for _, _, a, leg in _boxes(kappa))
             scale = Fraction(scale_num, c_prime)
-            zonal = tuple(scale * v for v in jack_p[r])
+            num, den = jack[r]
+            zonal = tuple(scale * Fraction(x, den) for x in num)
             self.zonal[kappa] = zonal
             # a_{k,kappa} = <p_(k), C_kappa> / <C_kappa, C_kappa>
             self.trace_coefficients[kappa] = zonal[top] * weight[top] / (scale * scale * norms[r])
