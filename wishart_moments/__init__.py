@@ -16,6 +16,8 @@ _EXPORTS = {
     "CoefficientMatrix": "layout",
     "double_factorial": "layout",
     "invariant_violations": "layout",
+    "MAX_K_MATCHINGS": "matchings",
+    "matchings_matrix": "matchings",
     "multi_trace_moment": "recursion",
     "recursion_matrix": "recursion",
     "MAX_K_ZONAL": "zonal",

@@ -1,0 +1,249 @@
+"""Numba kernels for the Wick (perfect-matching) enumeration of ``E tr(S^k)``.
+
+Positions ``0 .. 2k-1`` sit on a cycle. Position ``2t`` is ``W[i_t, j_t]`` and ``2t+1`` is
+``W[i_{t+1}, j_t]``, so the column index is shared by the pairs ``C = {(2t, 2t+1)}`` and the row
+index by the pairs ``R = {(2t-1, 2t)}``: both are perfect matchings of the positions. For a Wick
+matching ``M`` the column classes are the cycles of the graph ``C + M`` and the row classes the
+cycles of ``R + M``; the matching contributes ``n^a m^b`` with ``a = cycles(C + M)`` and
+``b = cycles(R + M)``.
+
+The enumeration is depth first (the lowest unmatched position is paired with each other unmatched
+one). A partial ``M`` leaves ``C + M`` a set of closed cycles and open paths whose two ends are
+unmatched; ``part[p]`` holds the other end of the path ending at ``p``. Pairing ``p`` with ``q``
+closes a cycle if ``part[p] == q`` and otherwise joins two paths, in O(1) and undone in O(1)
+(no union-find, no component count at a leaf). The last ``r`` pairs are not enumerated: on the
+``2r`` unmatched positions the open paths of ``C + M`` and of ``R + M`` are two perfect matchings
+``P_C`` and ``P_R``, and the completions contribute ``cycles(P_C + M') , cycles(P_R + M')`` over
+the ``(2r-1)!!`` matchings ``M'``; that histogram is tabulated once per pair ``(P_C, P_R)``.
+
+Counts are ``int64``, exact while ``(2k-1)!! < 2^63``, i.e. ``k <= 17``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+
+@njit(cache=True)
+def encode_matching(partner, npoints):
+    """Index in ``[0, (npoints-1)!!)`` of the perfect matching ``partner`` of ``0..npoints-1``.
+
+    Mixed radix: the lowest unused point ``i`` is paired with the ``rk``-th unused point above it.
+    """
+    used = 0
+    code = 0
+    left = npoints
+    i = 0
+    while left > 0:
+        while (used >> i) & 1:
+            i += 1
+        j = partner[i]
+        rk = 0
+        for t in range(i + 1, j):
+            if not (used >> t) & 1:
+                rk += 1
+        code = code * (left - 1) + rk
+        used |= (np.int64(1) << i) | (np.int64(1) << j)
+        left -= 2
+    return code
+
+
+@njit(cache=True)
+def decode_matching(code, npoints, partner):
+    """Inverse of :func:`encode_matching`: fill ``partner`` with the matching numbered ``code``."""
+    digits = np.empty(npoints // 2, np.int64)
+    for s in range(npoints // 2 - 1, -1, -1):
+        radix = npoints - 2 * s - 1
+        digits[s] = code % radix
+        code //= radix
+    used = 0
+    i = 0
+    for s in range(npoints // 2):
+        while (used >> i) & 1:
+            i += 1
+        rk = digits[s]
+        j = i + 1
+        while True:
+            if not (used >> j) & 1:
+                if rk == 0:
+                    break
+                rk -= 1
+            j += 1
+        partner[i] = j
+        partner[j] = i
+        used |= (np.int64(1) << i) | (np.int64(1) << j)
+
+
+@njit(cache=True)
+def _cycles(p1, p2, npoints):
+    """Number of cycles of the union of two perfect matchings ``p1``, ``p2`` of ``npoints``."""
+    seen = np.zeros(npoints, np.bool_)
+    cycles = 0
+    for s in range(npoints):
+        if seen[s]:
+            continue
+        cycles += 1
+        x = s
+        while not seen[x]:
+            seen[x] = True
+            y = p2[x]
+            seen[y] = True
+            x = p1[y]
+    return cycles
+
+
+@njit(cache=True)
+def tail_histogram(r):
+    """``hist[c, d, u, v]``: number of matchings ``M'`` of ``2r`` points with
+    ``cycles(P_c + M') = u + 1`` and ``cycles(P_d + M') = v + 1`` (``P_c`` = matching numbered c).
+    """
+    npoints = 2 * r
+    count = 1
+    for f in range(npoints - 1, 0, -2):
+        count *= f
+    matchings = np.empty((count, npoints), np.int64)
+    for c in range(count):
+        decode_matching(c, npoints, matchings[c])
+    cyc = np.empty((count, count), np.int64)
+    for c in range(count):
+        for d in range(count):
+            cyc[c, d] = _cycles(matchings[c], matchings[d], npoints)
+    hist = np.zeros((count, count, r, r), np.int64)
+    for c in range(count):
+        for d in range(count):
+            for e in range(count):
+                hist[c, d, cyc[c, e] - 1, cyc[d, e] - 1] += 1
+    return hist
+
+
+@njit(cache=True, inline="always")
+def _join(part, p, q):
+    """Pair ``p`` with ``q`` in the path structure ``part``; 1 if that closes a cycle, else 0."""
+    x = part[p]
+    if x == q:
+        return 1
+    y = part[q]
+    part[x] = y
+    part[y] = x
+    return 0
+
+
+@njit(cache=True, inline="always")
+def _unjoin(part, p, q):
+    """Undo :func:`_join` (``part[p]`` and ``part[q]`` were left untouched by it)."""
+    x = part[p]
+    if x != q:
+        part[x] = p
+        part[part[q]] = q
+
+
+@njit(cache=True)
+def _close_tail(mask, a, b, npos, part_c, part_r, rank, pos, pc, pr, r, hist, counts):
+    """Add the ``(2r-1)!!`` completions of the partial matching (unmatched set ``mask``)."""
+    cnt = 0
+    for x in range(npos):
+        if (mask >> x) & 1:
+            pos[cnt] = x
+            rank[x] = cnt
+            cnt += 1
+    for i in range(cnt):
+        pc[i] = rank[part_c[pos[i]]]
+        pr[i] = rank[part_r[pos[i]]]
+    ic = encode_matching(pc, cnt)
+    ir = encode_matching(pr, cnt)
+    for u in range(r):
+        for v in range(r):
+            h = hist[ic, ir, u, v]
+            if h:
+                counts[a + u + 1, b + v + 1] += h
+
+
+@njit(cache=True)
+def count_subtree(k, prefix, r, hist, counts):
+    """Add to ``counts[a, b]`` every Wick matching that starts with the pairs ``prefix``.
+
+    ``prefix`` is an ``(D, 2)`` array of pairs, each pairing the lowest position still unmatched;
+    the remaining ``k - D`` pairs are enumerated, the last ``r`` of them through ``hist``
+    (:func:`tail_histogram` of ``r``).
+    """
+    npos = 2 * k
+    part_c = np.empty(npos, np.int64)
+    part_r = np.empty(npos, np.int64)
+    for p in range(npos):
+        part_c[p] = p ^ 1
+        part_r[p] = (p - 1) % npos if p % 2 == 0 else (p + 1) % npos
+    mask = (np.int64(1) << npos) - 1
+    a = 0
+    b = 0
+    for s in range(prefix.shape[0]):
+        p = prefix[s, 0]
+        q = prefix[s, 1]
+        a += _join(part_c, p, q)
+        b += _join(part_r, p, q)
+        mask &= ~((np.int64(1) << p) | (np.int64(1) << q))
+    rank = np.empty(npos, np.int64)
+    pos = np.empty(2 * r, np.int64)
+    pc = np.empty(2 * r, np.int64)
+    pr = np.empty(2 * r, np.int64)
+    levels = k - prefix.shape[0] - r
+    if levels <= 0:
+        _close_tail(mask, a, b, npos, part_c, part_r, rank, pos, pc, pr, r, hist, counts)
+        return
+    stack_p = np.empty(levels, np.int64)
+    stack_q = np.empty(levels, np.int64)
+    stack_a = np.empty(levels, np.int64)
+    stack_b = np.empty(levels, np.int64)
+    d = 0
+    p = 0
+    while not (mask >> p) & 1:
+        p += 1
+    stack_p[0] = p
+    stack_q[0] = p
+    stack_a[0] = a
+    stack_b[0] = b
+    mask &= ~(np.int64(1) << p)
+    while d >= 0:
+        p = stack_p[d]
+        q = stack_q[d] + 1
+        while q < npos and not (mask >> q) & 1:
+            q += 1
+        if q >= npos:  # level d exhausted: put p back, undo the pair of level d - 1
+            mask |= np.int64(1) << p
+            d -= 1
+            if d >= 0:
+                pp = stack_p[d]
+                qq = stack_q[d]
+                _unjoin(part_c, pp, qq)
+                _unjoin(part_r, pp, qq)
+                mask |= np.int64(1) << qq
+            continue
+        stack_q[d] = q
+        a = stack_a[d] + _join(part_c, p, q)
+        b = stack_b[d] + _join(part_r, p, q)
+        mask &= ~(np.int64(1) << q)
+        if d + 1 == levels:
+            _close_tail(mask, a, b, npos, part_c, part_r, rank, pos, pc, pr, r, hist, counts)
+            _unjoin(part_c, p, q)
+            _unjoin(part_r, p, q)
+            mask |= np.int64(1) << q
+        else:
+            d += 1
+            p2 = 0
+            while not (mask >> p2) & 1:
+                p2 += 1
+            stack_p[d] = p2
+            stack_q[d] = p2
+            stack_a[d] = a
+            stack_b[d] = b
+            mask &= ~(np.int64(1) << p2)
+
+
+@njit(cache=True, parallel=True)
+def count_subtrees(k, prefixes, r, hist):
+    """``out[t, a, b]``: the matchings starting with ``prefixes[t]`` that give ``n^a m^b``."""
+    tasks = prefixes.shape[0]
+    out = np.zeros((tasks, k + 1, k + 1), np.int64)
+    for t in prange(tasks):
+        count_subtree(k, prefixes[t], r, hist, out[t])
+    return out
