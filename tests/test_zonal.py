@@ -13,6 +13,7 @@ import sympy
 import wishart_moments
 from wishart_moments import zonal
 from wishart_moments.layout import CoefficientMatrix
+from wishart_moments.matchings import matchings_matrix
 from wishart_moments.recursion import recursion_matrix
 from wishart_moments.zonal import (
     MAX_K_ZONAL,
@@ -303,6 +304,12 @@ def test_zonal_engine_agrees_with_recursion(k: int) -> None:
     assert table == recursion_matrix(k)
     if k in PAPER_TABLES:
         assert table == PAPER_TABLES[k]
+
+
+def test_three_engines_agree() -> None:
+    """Wick enumeration, Stein recursion and James' theorem give the same integers."""
+    for k in range(1, 9):
+        assert zonal_matrix(k) == matchings_matrix(k) == recursion_matrix(k), k
 
 
 def test_zonal_engine_small_by_hand() -> None:
