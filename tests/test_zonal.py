@@ -171,6 +171,18 @@ def test_laplace_beltrami_eigenfunction(kappa: tuple[int, ...]) -> None:
     assert sympy.simplify(sympy.together(op - (rho + k * (m - 1)) * c)) == 0
 
 
+def test_zonal_values_exact_points_and_no_cancellation() -> None:
+    rational = [[F(1, 2), F(2), F(3), F(3, 2)], [F(1), F(0), F(5), F(1, 3)]]
+    x = np.array([[float(v) for v in row] for row in rational])
+    for kappa in [(1,), (2, 1), (1, 1, 1), (4, 2, 1), (2, 2, 1, 1)]:
+        exact = [zonal_polynomial(kappa, [sympy.Rational(v) for v in row]) for row in rational]
+        assert np.allclose(zonal_values(kappa, x), [float(e) for e in exact], rtol=1e-13, atol=0)
+    # C_(1,1,1) = 2 x1 x2 x3: the alternating power-sum form p1^3/3 - p1 p2 + 2 p3/3 loses
+    # every digit here (p1^3 ~ 1e18); the monomial form keeps them all.
+    assert zonal_values((1, 1, 1), [1e6, 1.0, 1e-6]) == pytest.approx(2.0, rel=1e-14)
+    assert zonal_values((1, 1), np.ones((2, 3, 5))).shape == (2, 3)
+
+
 # ---------------------------------------------------------------------------------------------
 # C_kappa(I_m) and the generalized Pochhammer symbol
 # ---------------------------------------------------------------------------------------------
@@ -356,6 +368,8 @@ def test_bad_basis_and_eigenvalues() -> None:
         zonal_polynomial((2,), basis="schur")
     with pytest.raises(ValueError, match="eigenvalues"):
         zonal_values((1,), 3.0)
+    with pytest.raises(ValueError, match="eigenvalues"):
+        zonal_values((1,), np.zeros((4, 0)))
 
 
 def test_trailing_zeros_are_dropped() -> None:

@@ -54,7 +54,7 @@ Partition = tuple[int, ...]
 
 #: Largest ``k`` accepted by the functions that build all zonal polynomials of degree ``k``.
 #: Measured on a shared 2-core machine (``benchmarks/bench_zonal.py``): ``k <= 8`` in about
-#: 0.05 s, ``k = 12`` in 0.3 s, ``k = 16`` in 3 s, ``k = 18`` in 13 s, ``k = 20`` in about a
+#: 0.05 s, ``k = 12`` in 0.3 s, ``k = 16`` in 3 s, ``k = 18`` in 13-22 s, ``k = 20`` in about a
 #: minute. The exact change of basis grows like ``p(k)^3``; beyond this use the recursion engine.
 MAX_K_ZONAL = 20
 
@@ -365,23 +365,47 @@ def zonal_polynomial(
     return sympy.expand(expr)
 
 
+def _sub_multisets(mu: Partition) -> list[Partition]:
+    """Every sub-multiset of the parts of ``mu`` (as a partition, ``()`` included)."""
+    out: list[Partition] = [()]
+    for value in sorted(set(mu), reverse=True):
+        out = [(*sub, *(value,) * r) for sub in out for r in range(mu.count(value) + 1)]
+    return out
+
+
 def zonal_values(kappa: Sequence[int], eigenvalues: Any) -> np.ndarray:
     """``C_kappa(X)`` in floating point from the eigenvalues of ``X``, batched over leading axes.
 
     ``eigenvalues`` has shape ``(..., m)``; the result has shape ``(...)``. Evaluated through the
-    power sums ``p_j = sum_i x_i^j``.
+    monomial expansion, whose coefficients are all positive, so there is no cancellation for
+    nonnegative eigenvalues (the power-sum expansion alternates in sign). Each ``m_mu(x)`` comes
+    from the recurrence over the variables ``f_i(S) = f_{i-1}(S) + sum_{v in S} x_i^v
+    f_{i-1}(S - v)`` on the sub-multisets ``S`` of the parts (distinct values ``v``).
     """
     import numpy as np
 
     kappa = _checked_partition(kappa)
     x = np.asarray(eigenvalues, dtype=float)
-    if x.ndim == 0:
-        raise ValueError("eigenvalues must have shape (..., m), got a scalar")
-    k = sum(kappa)
-    power = [np.sum(x**j, axis=-1) for j in range(1, k + 1)]
+    if x.ndim == 0 or x.shape[-1] == 0:
+        raise ValueError(f"eigenvalues must have shape (..., m) with m >= 1, got shape {x.shape}")
+    expansion = zonal_expansion(kappa, "monomial")
+    # largest first, so that an in-place update still reads f_{i-1} of the smaller states
+    states = sorted(
+        {sub for mu in expansion for sub in _sub_multisets(mu) if sub}, key=sum, reverse=True
+    )
+    values = {state: np.zeros(x.shape[:-1]) for state in states}
+    values[()] = np.ones(x.shape[:-1])
+    for i in range(x.shape[-1]):
+        xi = x[..., i]
+        powers = {v: xi**v for v in range(1, kappa[0] + 1)}
+        for state in states:
+            for v in set(state):
+                rest = list(state)
+                rest.remove(v)
+                values[state] = values[state] + powers[v] * values[tuple(rest)]
     out = np.zeros(x.shape[:-1])
-    for lam, c in zonal_expansion(kappa, "power").items():
-        out = out + float(c) * np.prod([power[j - 1] for j in lam], axis=0)
+    for mu, c in expansion.items():
+        out = out + float(c) * values[mu]
     return out
 
 
