@@ -144,8 +144,9 @@ def test_normalisation_in_explicit_variables() -> None:
 
 @pytest.mark.parametrize("k", range(2, 8))
 def test_orthogonal_and_triangular(k: int) -> None:
-    """Jack orthogonality and triangularity in dominance order (not imposed by the construction,
-    which uses the lexicographic order)."""
+    """Jack orthogonality of every pair and triangularity in dominance order. The construction
+    only projects out the partitions below kappa in dominance order, so orthogonality between
+    incomparable partitions (e.g. (3, 1, 1, 1) and (2, 2, 2)) is a real check."""
     kappas = partitions(k)
     power = {kappa: zonal_expansion(kappa) for kappa in kappas}
     for i, kappa in enumerate(kappas):
