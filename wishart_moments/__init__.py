@@ -29,6 +29,15 @@ _EXPORTS = {
     "matchings_matrix": "matchings",
     "multi_trace_moment": "recursion",
     "recursion_matrix": "recursion",
+    "MAX_K_ZONAL": "zonal",
+    "generalized_pochhammer": "zonal",
+    "james_expectation": "zonal",
+    "trace_zonal_coefficients": "zonal",
+    "zonal_at_identity": "zonal",
+    "zonal_expansion": "zonal",
+    "zonal_matrix": "zonal",
+    "zonal_polynomial": "zonal",
+    "zonal_values": "zonal",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
