@@ -7,7 +7,7 @@ from math import comb
 import numpy as np
 import pytest
 
-from wishart_moments import recursion
+from wishart_moments import five_term, recursion
 from wishart_moments.layout import double_factorial
 from wishart_moments.recursion import multi_trace_moment, recursion_matrix
 
@@ -142,6 +142,73 @@ def wick_moment(parts: list[int]) -> dict[tuple[int, int], int]:
 @pytest.fixture(scope="module")
 def tables() -> dict[int, object]:
     return {k: recursion_matrix(k) for k in range(1, K_MAX + 1)}
+
+
+@pytest.fixture(scope="module")
+def multi_trace() -> dict[int, dict[tuple[int, int], int]]:
+    """``Q_k`` (``M_k = p Q_k``, in ``s = n + m`` and ``p = nm``): one multi-trace sweep."""
+    sweep = recursion._evaluate([(k,) for k in range(1, K_MAX + 1)], recursion._Layout(K_MAX))
+    return {k: sweep[(k,)] for k in range(1, K_MAX + 1)}
+
+
+def test_five_term_tables_match_the_multi_trace_recursion(tables: dict, multi_trace: dict) -> None:
+    for k in range(1, K_MAX + 1):
+        assert tables[k].terms() == recursion._to_nm_terms(multi_trace[k]), k
+
+
+def fit_system(q: dict, k_max: int, k_degree: int) -> tuple[list[tuple[int, ...]], list[list[int]]]:
+    """Linear equations for ``sum_{j<=4} c_j(k) Q_{k-j} = 0``, ``5 <= k <= k_max``.
+
+    Unknowns: the coefficient of ``s^u p^v k^g`` in ``c_j``, ``u + 2v <= j``, ``g <= k_degree``;
+    one equation per monomial ``s^i p^h`` and ``k``.
+    """
+    unknowns = [
+        (j, u, v, g)
+        for j in range(5)
+        for u in range(j + 1)
+        for v in range((j - u) // 2 + 1)
+        for g in range(k_degree + 1)
+    ]
+    rows: list[list[int]] = []
+    for k in range(5, k_max + 1):
+        equations: dict[tuple[int, int], list[int]] = {}
+        for col, (j, u, v, g) in enumerate(unknowns):
+            for (i, h), c in q[k - j].items():
+                row = equations.setdefault((i + u, h + v), [0] * len(unknowns))
+                row[col] += c * k**g
+        rows += equations.values()
+    return unknowns, rows
+
+
+def rank_mod_p(rows: list[list[int]], p: int = 2_147_483_647) -> int:
+    a = np.array([[x % p for x in row] for row in rows], dtype=np.int64)
+    rank = 0
+    for col in range(a.shape[1]):
+        pivots = np.nonzero(a[rank:, col])[0]
+        if not len(pivots):
+            continue
+        a[[rank, rank + pivots[0]]] = a[[rank + pivots[0], rank]]
+        a[rank] = a[rank] * pow(int(a[rank, col]), -1, p) % p
+        others = np.nonzero(a[:, col])[0]
+        others = others[others != rank]
+        a[others] = (a[others] - a[others, col : col + 1] * a[rank]) % p
+        rank += 1
+    return rank
+
+
+def test_five_term_recursion_is_the_unique_fit(multi_trace: dict) -> None:
+    # Exact moments for k <= 14 leave exactly one recursion of this shape (rank = unknowns - 1
+    # mod p, so at most one over Q), and the stored one satisfies the equations exactly.
+    unknowns, rows = fit_system(multi_trace, 14, 5)
+    assert rank_mod_p(rows) == len(unknowns) - 1
+    stored = {(0, 0, 0): (-1, -1), **five_term._COEFFICIENTS}  # c_0 = -(k + 1)
+    x = [
+        stored[(j, u, v)][g] if g < len(stored.get((j, u, v), ())) else 0 for j, u, v, g in unknowns
+    ]
+    assert all(sum(a * b for a, b in zip(row, x, strict=True)) == 0 for row in rows)
+    # A lower degree in k leaves none.
+    unknowns, rows = fit_system(multi_trace, 14, 4)
+    assert rank_mod_p(rows) == len(unknowns)
 
 
 def test_paper_tables(tables: dict) -> None:

@@ -29,11 +29,13 @@ then evaluated layer by layer, keeping two layers in memory.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from math import ceil, comb
 from typing import Any
 
 from ._validation import check_order
+from .five_term import FIRST_K, single_trace_moments
 from .layout import CoefficientMatrix, Terms, double_factorial
 
 State = tuple[int, ...]
@@ -206,9 +208,40 @@ def multi_trace_moment(parts: Iterable[int]) -> Terms:
 
 
 def recursion_matrix(k: int) -> CoefficientMatrix:
-    """``C^{(k)}`` of ``E tr(S^k)`` by the Stein recursion (exact, any ``k >= 1``)."""
+    """``C^{(k)}`` of ``E tr(S^k)`` (exact, any ``k >= 1``).
+
+    ``k <= 4`` come from the multi-trace recursion above, larger ``k`` from the five-term
+    recursion in ``k`` of :mod:`wishart_moments.five_term`, seeded with them and checked against
+    the multi-trace recursion in the tests. Asking for ``k = 1, 2, 3, ...`` in turn costs one step
+    of that recursion each.
+    """
     k = check_order(k)
-    if k not in _MATRICES:
-        terms = _to_nm_terms(_single_trace(k))
-        _MATRICES[k] = CoefficientMatrix.from_terms(k, terms, engine="recursion")
-    return _MATRICES[k]
+    return _matrix(k)
+
+
+@lru_cache(maxsize=128)
+def _matrix(k: int) -> CoefficientMatrix:
+    return CoefficientMatrix.from_terms(k, _ORDERS.terms(k), engine="recursion")
+
+
+class _Orders:
+    """``E tr(S^k)`` for increasing ``k``, continuing the five-term recursion where it stopped."""
+
+    def __init__(self) -> None:
+        self._next_k = FIRST_K
+        self._sequence: Iterator[Terms] | None = None
+
+    def terms(self, k: int) -> Terms:
+        if k < FIRST_K:
+            return _to_nm_terms(_single_trace(k))
+        if self._sequence is None or k < self._next_k:
+            first = [_to_nm_terms(_single_trace(j)) for j in range(1, FIRST_K)]
+            self._sequence, self._next_k = single_trace_moments(first), FIRST_K
+        while True:
+            terms = next(self._sequence)
+            self._next_k += 1
+            if self._next_k > k:
+                return terms
+
+
+_ORDERS = _Orders()
