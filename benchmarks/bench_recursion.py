@@ -1,9 +1,12 @@
 """Timings of the exact Stein recursion (``wishart_moments.recursion``); prints its figures.
 
-1. Every table ``k = 1..60`` in a fresh process, import included (target: <= 5 s).
-2. How far a fresh process gets in 60 s computing ``k = 1, 2, 3, ...`` in order.
-3. One sweep to ``k = 60`` with Python ints and, if python-flint is installed, with ``flint.fmpz``
-   carrying the packed integers (the same code; GMP arithmetic instead of CPython's).
+1. Every table ``k = 1..60`` by ``recursion_matrix`` in a fresh process, import included
+   (target: <= 5 s). It runs the five-term recursion in ``k`` (``wishart_moments.five_term``).
+2. How far a fresh process gets in 60 s with ``recursion_matrix(k)``, ``k = 1, 2, 3, ...``.
+3. The same tables from the multi-trace recursion alone (the reference; ``multi_trace_moment([k])``
+   for ``k = 1..60`` in a fresh process).
+4. One multi-trace sweep to ``k = 60`` with Python ints and, if python-flint is installed, with
+   ``flint.fmpz`` carrying the packed integers (the same code; GMP arithmetic instead of CPython's).
 
 Run: ``python3 benchmarks/bench_recursion.py [--budget SECONDS]``. Timings are wall-clock on
 whatever else the machine is doing; repeat on a quiet machine for figures to quote.
@@ -18,6 +21,9 @@ import sys
 import time
 
 ALL_TABLES = "import wishart_moments as w; [w.recursion_matrix(k) for k in range(1, {k} + 1)]"
+ALL_MULTI_TRACE = (
+    "import wishart_moments as w; [w.multi_trace_moment([k]) for k in range(1, {k} + 1)]"
+)
 
 # Child for figure 2: prints "k seconds" after each table, so the parent can stop it at the budget.
 HOW_FAR = """
@@ -100,7 +106,9 @@ def main() -> None:
     best, at = how_far(args.budget)
     print(f"in {args.budget:.0f} s from a fresh process (k = 1, 2, ... in order): k = {best}")
     print(f"  (table k = {best} done at {at:.1f} s)")
-    print("one sweep (all orders up to k at once), in this process:")
+    seconds = fresh_process_seconds(ALL_MULTI_TRACE.format(k=args.k))
+    print(f"multi-trace recursion only, k = 1..{args.k}, fresh process: {seconds:.2f} s")
+    print("one multi-trace sweep (all orders up to k at once), in this process:")
     one_sweep(args.k)
 
 

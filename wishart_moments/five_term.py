@@ -27,7 +27,7 @@ fields are ``M_k``'s coefficients, which are nonnegative and at most ``(2k - 1)!
 from __future__ import annotations
 
 from collections.abc import Iterator
-from math import ceil, comb
+from math import ceil
 
 from .layout import Terms, double_factorial
 
@@ -55,15 +55,12 @@ _COEFFICIENTS: dict[tuple[int, int, int], tuple[int, ...]] = {
 FIRST_K = 5  # the recursion gives M_k for k >= FIRST_K from M_1 .. M_4
 
 
-def step_coefficients(k: int) -> dict[tuple[int, int, int], int]:
-    """``{(j, a, b): coefficient of n^a m^b in c_j(k)}``, with ``s^u p^v`` expanded."""
-    out: dict[tuple[int, int, int], int] = {}
+def step_coefficients(k: int) -> dict[tuple[int, int], list[tuple[int, int]]]:
+    """``{(u, v): [(j, coefficient of s^u p^v in c_j(k)), ...]}``."""
+    out: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for (j, u, v), poly in _COEFFICIENTS.items():
-        value = sum(c * k**g for g, c in enumerate(poly))
-        for r in range(u + 1):
-            key = (j, r + v, u - r + v)
-            out[key] = out.get(key, 0) + value * comb(u, r)
-    return {key: c for key, c in out.items() if c}
+        out.setdefault((u, v), []).append((j, sum(c * k**g for g, c in enumerate(poly))))
+    return out
 
 
 class _Packing:
@@ -94,7 +91,7 @@ class _Packing:
         return terms
 
 
-def single_trace_moments(first: list[Terms], growth: float = 1.25) -> Iterator[Terms]:
+def single_trace_moments(first: list[Terms], growth: float = 1.1) -> Iterator[Terms]:
     """``M_5, M_6, ...`` as ``{(a, b): coefficient of n^a m^b}``, from ``first = [M_1, .., M_4]``.
 
     The packing is sized for orders up to some ``K`` and rebuilt ``growth`` times larger when the
@@ -108,10 +105,18 @@ def single_trace_moments(first: list[Terms], growth: float = 1.25) -> Iterator[T
             bigger = _Packing(max(k, ceil(growth * packing.K)))
             recent = [bigger.pack(packing.unpack(v)) for v in recent]
             packing = bigger
-        by_monomial: dict[tuple[int, int], int] = {}
-        for (j, a, b), c in step_coefficients(k).items():
-            by_monomial[(a, b)] = by_monomial.get((a, b), 0) + c * recent[-j]
-        numerator = sum(x << packing.shift(a, b) for (a, b), x in by_monomial.items())
+        # (k + 1) M_k = sum_v p^v sum_u s^u Y_uv with Y_uv = sum_j a_juv(k) M_{k-j}, by Horner
+        # in s (times s: two shifts) and then in p (one shift).
+        shift_n, shift_m = packing.shift(1, 0), packing.shift(0, 1)
+        parts = {
+            uv: sum(c * recent[-j] for j, c in terms) for uv, terms in step_coefficients(k).items()
+        }
+        numerator = 0
+        for v in range(max(v for _, v in parts), -1, -1):
+            row = 0
+            for u in range(max(u for u, w in parts if w == v), -1, -1):
+                row = (row << shift_n) + (row << shift_m) + parts.get((u, v), 0)
+            numerator = (numerator << (shift_n + shift_m)) + row
         value, remainder = divmod(numerator, k + 1)
         if remainder or value < 0:
             raise ArithmeticError(f"five-term recursion failed at k = {k}")
