@@ -24,13 +24,18 @@ recursion is shifts, small multiples and additions of integers. The symmetric ba
 slots of the ``n^a m^b`` basis.
 
 A state of total ``t`` needs only states of total ``t - 1``: the reachable states are listed first,
-then evaluated layer by layer, keeping two layers in memory.
+then evaluated layer by layer, each dropped when its last user is done (about one layer is held).
+
+:func:`recursion_matrix` takes ``E tr(S^k)`` for ``k <= 4`` from here and continues with the
+five-term recursion in ``k`` of :mod:`wishart_moments.five_term`, which the tests check against
+this one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import islice
 from math import ceil, comb
 from typing import Any
 
@@ -231,12 +236,17 @@ class _Orders:
         self._next_k = FIRST_K
         self._sequence: Iterator[Terms] | None = None
 
+    @staticmethod
+    def _start() -> Iterator[Terms]:
+        return single_trace_moments([_to_nm_terms(_single_trace(j)) for j in range(1, FIRST_K)])
+
     def terms(self, k: int) -> Terms:
         if k < FIRST_K:
             return _to_nm_terms(_single_trace(k))
-        if self._sequence is None or k < self._next_k:
-            first = [_to_nm_terms(_single_trace(j)) for j in range(1, FIRST_K)]
-            self._sequence, self._next_k = single_trace_moments(first), FIRST_K
+        if k < self._next_k:  # behind the running sequence: a separate one, not kept
+            return next(islice(self._start(), k - FIRST_K, None))
+        if self._sequence is None:
+            self._sequence = self._start()
         while True:
             terms = next(self._sequence)
             self._next_k += 1
