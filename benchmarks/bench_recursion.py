@@ -19,6 +19,11 @@ import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+# Time this checkout's package (not another installed copy), here and in the child processes.
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 ALL_TABLES = "import wishart_moments as w; [w.recursion_matrix(k) for k in range(1, {k} + 1)]"
 ALL_MULTI_TRACE = (
@@ -40,7 +45,7 @@ while True:
 
 def fresh_process_seconds(code: str) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True)
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
     return time.perf_counter() - start
 
 
@@ -53,6 +58,7 @@ def how_far(budget: float) -> tuple[int, float]:
     """Largest ``k`` whose table is done within ``budget`` seconds of a fresh process."""
     proc = subprocess.Popen(
         [sys.executable, "-c", HOW_FAR],
+        cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
