@@ -114,7 +114,7 @@ def single_trace_moments(first: list[Terms], growth: float = 1.1) -> Iterator[Te
         numerator = 0
         for v in range(max(v for _, v in parts), -1, -1):
             row = 0
-            for u in range(max(u for u, w in parts if w == v), -1, -1):
+            for u in range(max(u for u, row_v in parts if row_v == v), -1, -1):
                 row = (row << shift_n) + (row << shift_m) + parts.get((u, v), 0)
             numerator = (numerator << (shift_n + shift_m)) + row
         value, remainder = divmod(numerator, k + 1)

@@ -179,7 +179,6 @@ def _evaluate(
 # _GROWTH times it: asking for k = 1, 2, 3, ... in turn then costs about one sweep to the last k.
 _SINGLE: dict[int, dict[tuple[int, int], int]] = {}
 _GROWTH = 1.25
-_MATRICES: dict[int, CoefficientMatrix] = {}
 
 
 def _single_trace(k: int) -> dict[tuple[int, int], int]:
