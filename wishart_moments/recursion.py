@@ -7,115 +7,187 @@ With ``M(mu) = E prod_i tr(S^{mu_i})`` at ``sigma = 1`` (``S = W W^T``, ``W`` re
     M(k, P) = (n + k - 1) M(k-1, P) + sum_{p=0}^{k-2} M(p+1, k-2-p, P)
               + sum_{q in P} 2q M(k+q-1, P \\ q)
 
-The smallest part is expanded first (far fewer states), memoised over partitions.
-Polynomials in ``(n, m)`` are held as one Python integer by Kronecker substitution
-(coefficient of ``n^a m^b`` in the bit field of slot ``a + A b``): the coefficients are
-nonnegative and bounded by ``(2K-1)!!``, so the packing is exact.
+The smallest part is expanded first (far fewer states). Folding the ``p = k-2`` term
+``M(k-1, 0, P) = m M(k-1, P)`` into the first one and, for ``k = 1``, the ``q``-sum into
+``M(q, P \\ q) = M(P)`` gives
+
+    M(k, P) = (s + k - 1) M(k-1, P) + sum_{a+b=k-1, a,b>=1} M(a, b, P) + sum_q 2q M(k+q-1, P \\ q)
+    M(1, P) = (p + 2|P|) M(P)                          s = n + m,  p = n m
+
+Every coefficient is a polynomial in ``s`` and ``p`` with nonnegative coefficients, so each
+``M(mu) = p Q_mu(s, p)`` (all parts positive) is held as ``Q_mu`` with nonnegative integer
+coefficients ``c_ij`` of ``s^i p^j``. Since ``M(1, 1) = (2|mu|-1)!!`` (a 1 x 1 Wishart matrix is
+``chi^2_1``) and ``M = sum c_ij 2^i`` there, ``c_ij <= (2|mu|-1)!!``; ``Q_mu`` has ``n``-degree
+``i + j <= |mu| - 1``. That makes a Kronecker substitution exact: ``Q_mu`` is one integer with
+``c_ij`` in the ``w``-bit field of slot ``i + V j`` (``V = K`` for totals up to ``K``), and the
+recursion is shifts, small multiples and additions of integers. The symmetric basis needs half the
+slots of the ``n^a m^b`` basis.
+
+A state of total ``t`` needs only states of total ``t - 1``: the reachable states are listed first,
+then evaluated layer by layer, each dropped when its last user is done (about one layer is held).
+
+:func:`recursion_matrix` takes ``E tr(S^k)`` for ``k <= 4`` from here and continues with the
+five-term recursion in ``k`` of :mod:`wishart_moments.five_term`, which the tests check against
+this one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from itertools import islice
+from math import ceil, comb
+from typing import Any
 
 from ._validation import check_order
+from .five_term import FIRST_K, single_trace_moments
 from .layout import CoefficientMatrix, Terms, double_factorial
 
+State = tuple[int, ...]
 
-class _PackedRecursion:
-    """All multi-trace moments of total degree <= ``K``, packed as integers."""
+
+def _insert(parts: State, *new: int) -> State:
+    """``parts`` (sorted) with the positive values ``new`` added, sorted."""
+    return tuple(sorted((*parts, *new)))
+
+
+def _dependencies(mu: State) -> tuple[State | None, list[tuple[int, State]], State | None]:
+    """``(down, doubled, middle)`` with ``Q_mu = (s + k - 1) Q_down + 2 sum c Q_d + Q_middle``.
+
+    ``doubled`` holds ``(c, state)``; for ``k = 1``, ``down`` is ``P`` and its factor is
+    ``p + 2|P|`` (the other entries are empty).
+    """
+    k, rest = mu[0], mu[1:]
+    if k == 1:
+        return rest, [], None
+    down = _insert(rest, k - 1)
+    doubled: list[tuple[int, State]] = []
+    middle = None
+    for a in range(1, k // 2 + 1):
+        b = k - 1 - a
+        if a < b:
+            doubled.append((1, _insert(rest, a, b)))
+        elif a == b:
+            middle = _insert(rest, a, a)
+    previous = 0
+    for i, q in enumerate(rest):
+        if q != previous:
+            previous = q
+            doubled.append((q * rest.count(q), _insert(rest[:i] + rest[i + 1 :], k + q - 1)))
+    return down, doubled, middle
+
+
+class _Layout:
+    """Kronecker layout for states of total at most ``K``: ``w``-bit slots, ``V`` per power of p."""
 
     def __init__(self, K: int) -> None:
         self.K = K
-        self.bits = double_factorial(2 * K - 1).bit_length() + 1
-        self.slots_n = K + 1  # n-degree 0..K
-        self.shift_m = self.bits * self.slots_n
-        self.memo: dict[tuple[int, ...], int] = {(): 1}
+        self.width = -(-double_factorial(2 * K - 1).bit_length() // 8) * 8  # whole bytes
+        self.slots_s = K
+        self.shift_p = self.width * self.slots_s
 
-    def moment(self, mu: tuple[int, ...]) -> int:
-        """Packed ``M(mu)`` for a sorted tuple of positive parts with ``sum(mu) <= K``."""
-        memo = self.memo
-        found = memo.get(mu)
-        if found is not None:
-            return found
-        # Iterative depth-first evaluation (no Python recursion limit for large K).
-        stack = [mu]
-        while stack:
-            state = stack[-1]
-            if state in memo:
-                stack.pop()
-                continue
-            deps = self._dependencies(state)
-            missing = [d for _, d, _ in deps if d not in memo]
-            if missing:
-                stack.extend(missing)
-                continue
-            acc = 0
-            for coef, dep, m_power in deps:
-                val = memo[dep]
-                if m_power:
-                    val <<= self.shift_m * m_power
-                if coef == "n+":
-                    acc += (val << self.bits) + (state[0] - 1) * val
-                else:
-                    acc += coef * val
-            memo[state] = acc
-            stack.pop()
-        return memo[mu]
-
-    @staticmethod
-    def _dependencies(mu: tuple[int, ...]) -> list[tuple[object, tuple[int, ...], int]]:
-        """Terms of the recursion for ``M(mu)``: (coefficient, state, extra power of m)."""
-        k, rest = mu[0], mu[1:]
-        deps: list[tuple[object, tuple[int, ...], int]] = []
-        # (n + k - 1) M(k-1, P); tr(S^0) = m.
-        if k == 1:
-            deps.append(("n+", rest, 1))
-        else:
-            deps.append(("n+", tuple(sorted((k - 1, *rest))), 0))
-        # sum_{p=0}^{k-2} M(p+1, k-2-p, P): symmetric in p <-> k-2-p.
-        for a in range(1, k):
-            b = k - 1 - a
-            if a < b:
-                deps.append((2, tuple(sorted((a, b, *rest))), 0))
-            elif a == b:
-                deps.append((1, tuple(sorted((a, b, *rest))), 0))
-            elif b == 0:
-                deps.append((1, tuple(sorted((a, *rest))), 1))
-        # sum_{q in P} 2q M(k+q-1, P \ q), equal parts grouped.
-        seen: set[int] = set()
-        for i, q in enumerate(rest):
-            if q in seen:
-                continue
-            seen.add(q)
-            merged = tuple(sorted((k + q - 1, *rest[:i], *rest[i + 1 :])))
-            deps.append((2 * q * rest.count(q), merged, 0))
-        return deps
-
-    def unpack(self, packed: int) -> Terms:
-        """``{(a, b): coefficient of n^a m^b}`` from a packed polynomial."""
-        mask = (1 << self.bits) - 1
-        terms: Terms = {}
-        slot = 0
-        while packed:
-            c = packed & mask
+    def symmetric_coefficients(self, packed: int) -> dict[tuple[int, int], int]:
+        """``{(i, j): c_ij}`` of ``Q = sum c_ij s^i p^j`` from its packed integer."""
+        nbytes = self.width // 8
+        raw = int(packed).to_bytes(-(-int(packed).bit_length() // 8) or 1, "little")
+        out: dict[tuple[int, int], int] = {}
+        for slot, start in enumerate(range(0, len(raw), nbytes)):
+            c = int.from_bytes(raw[start : start + nbytes], "little")
             if c:
-                terms[(slot % self.slots_n, slot // self.slots_n)] = c
-            packed >>= self.bits
-            slot += 1
-        return terms
+                out[(slot % self.slots_s, slot // self.slots_s)] = c
+        return out
 
 
-_ENGINES: dict[int, _PackedRecursion] = {}
+def _to_nm_terms(sym: dict[tuple[int, int], int]) -> Terms:
+    """``M = p Q`` in the ``n^a m^b`` basis.
+
+    ``(n+m)^i (nm)^(j+1) = sum_r C(i, r) n^(r+j+1) m^(i-r+j+1)``.
+    """
+    terms: Terms = {}
+    for (i, j), c in sym.items():
+        for r in range(i + 1):
+            key = (r + j + 1, i - r + j + 1)
+            terms[key] = terms.get(key, 0) + c * comb(i, r)
+    return terms
 
 
-def _engine_for(total: int) -> _PackedRecursion:
-    cap = 16
-    while cap < total:
-        cap *= 2
-    eng = _ENGINES.get(cap)
-    if eng is None:
-        eng = _ENGINES[cap] = _PackedRecursion(cap)
-    return eng
+def _evaluation_order(targets: Iterable[State]) -> tuple[list[State], dict[State, int]]:
+    """Every state the targets need, by increasing total, and how many states use each one.
+
+    Within a total the states go in decreasing order: the states below are then released (their
+    last user done) about as fast as new ones are made, so about one layer is held at a time.
+    """
+    uses: dict[State, int] = {}
+    stack = list(targets)
+    for mu in stack:
+        uses.setdefault(mu, 0)
+    while stack:
+        down, doubled, middle = _dependencies(stack.pop())
+        for d in {down, middle, *(d for _, d in doubled)} - {None, ()}:
+            if d not in uses:
+                uses[d] = 0
+                stack.append(d)
+            uses[d] += 1
+    order = sorted(uses, key=lambda mu: (-sum(mu), mu), reverse=True)
+    return order, uses
+
+
+def _evaluate(
+    targets: Iterable[State], layout: _Layout, one: Any = 1
+) -> dict[State, dict[tuple[int, int], int]]:
+    """Symmetric coefficients of ``Q_mu`` for each target (totals at most ``layout.K``).
+
+    ``one`` is the unit of the integer type that carries the packed values (``int``; the benchmark
+    also runs ``flint.fmpz``).
+    """
+    targets = set(targets)
+    order, uses = _evaluation_order(targets)
+    shift_s, shift_p = layout.width, layout.shift_p
+    found: dict[State, dict[tuple[int, int], int]] = {}
+    values: dict[State, Any] = {}
+    for mu in order:
+        k = mu[0]
+        down, doubled, middle = _dependencies(mu)
+        if k == 1:
+            if not down:
+                value = one
+            else:
+                v = values[down]
+                value = (v << shift_p) + 2 * (sum(down)) * v
+        else:
+            acc = 0
+            for c, d in doubled:
+                acc += values[d] * c if c != 1 else values[d]
+            acc <<= 1
+            if middle is not None:
+                acc += values[middle]
+            v = values[down]
+            value = acc + (v << shift_s) + (k - 1) * v
+        if uses[mu]:
+            values[mu] = value
+        if mu in targets:
+            found[mu] = layout.symmetric_coefficients(value)
+        for d in {down, middle, *(d for _, d in doubled)} - {None, ()}:
+            uses[d] -= 1
+            if not uses[d]:
+                del values[d]
+    return found
+
+
+# Orders computed so far: k -> symmetric coefficients of Q_(k). A sweep to K yields every order
+# up to K, at a cost growing like K^8, so a request past the largest order done sweeps ahead to
+# _GROWTH times it: asking for k = 1, 2, 3, ... in turn then costs about one sweep to the last k.
+_SINGLE: dict[int, dict[tuple[int, int], int]] = {}
+_GROWTH = 1.25
+
+
+def _single_trace(k: int) -> dict[tuple[int, int], int]:
+    """Symmetric coefficients of ``Q_(k)`` (see the module docstring)."""
+    if k not in _SINGLE:
+        top = max(k, ceil(_GROWTH * max(_SINGLE, default=0)))
+        wanted = [(j,) for j in range(1, top + 1) if j not in _SINGLE]
+        _SINGLE.update((j, sym) for (j,), sym in _evaluate(wanted, _Layout(top)).items())
+    return _SINGLE[k]
 
 
 def multi_trace_moment(parts: Iterable[int]) -> Terms:
@@ -131,12 +203,54 @@ def multi_trace_moment(parts: Iterable[int]) -> Terms:
     mu = tuple(sorted(p for p in parts if p > 0))
     if not mu:
         return {(0, zeros): 1}
-    eng = _engine_for(sum(mu))
-    terms = eng.unpack(eng.moment(mu))
-    return {(a, b + zeros): c for (a, b), c in terms.items()}
+    if len(mu) == 1:
+        sym = _single_trace(mu[0])
+    else:
+        layout = _Layout(sum(mu))
+        sym = _evaluate([mu], layout)[mu]
+    return {(a, b + zeros): c for (a, b), c in _to_nm_terms(sym).items()}
 
 
 def recursion_matrix(k: int) -> CoefficientMatrix:
-    """``C^{(k)}`` of ``E tr(S^k)`` by the Stein recursion (exact, any ``k >= 1``)."""
+    """``C^{(k)}`` of ``E tr(S^k)`` (exact, any ``k >= 1``).
+
+    ``k <= 4`` come from the multi-trace recursion above, larger ``k`` from the five-term
+    recursion in ``k`` of :mod:`wishart_moments.five_term`, seeded with them and checked against
+    the multi-trace recursion in the tests. Asking for ``k = 1, 2, 3, ...`` in turn costs one step
+    of that recursion each.
+    """
     k = check_order(k)
-    return CoefficientMatrix.from_terms(k, multi_trace_moment([k]), engine="recursion")
+    return _matrix(k)
+
+
+@lru_cache(maxsize=128)
+def _matrix(k: int) -> CoefficientMatrix:
+    return CoefficientMatrix.from_terms(k, _ORDERS.terms(k), engine="recursion")
+
+
+class _Orders:
+    """``E tr(S^k)`` for increasing ``k``, continuing the five-term recursion where it stopped."""
+
+    def __init__(self) -> None:
+        self._next_k = FIRST_K
+        self._sequence: Iterator[Terms] | None = None
+
+    @staticmethod
+    def _start() -> Iterator[Terms]:
+        return single_trace_moments([_to_nm_terms(_single_trace(j)) for j in range(1, FIRST_K)])
+
+    def terms(self, k: int) -> Terms:
+        if k < FIRST_K:
+            return _to_nm_terms(_single_trace(k))
+        if k < self._next_k:  # behind the running sequence: a separate one, not kept
+            return next(islice(self._start(), k - FIRST_K, None))
+        if self._sequence is None:
+            self._sequence = self._start()
+        while True:
+            terms = next(self._sequence)
+            self._next_k += 1
+            if self._next_k > k:
+                return terms
+
+
+_ORDERS = _Orders()
