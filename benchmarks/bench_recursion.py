@@ -1,11 +1,12 @@
-"""Timings of the exact Stein recursion (``wishart_moments.recursion``); prints its figures.
+"""Timings of the exact recursions; prints their figures.
 
-1. Every table ``k = 1..60`` by ``recursion_matrix`` in a fresh process, import included
-   (target: <= 5 s). It runs the five-term recursion in ``k`` (``wishart_moments.five_term``).
-2. How far a fresh process gets in 60 s with ``recursion_matrix(k)``, ``k = 1, 2, 3, ...``.
-3. The same tables from the multi-trace recursion alone (the reference; ``multi_trace_moment([k])``
-   for ``k = 1..60`` in a fresh process).
-4. One multi-trace sweep to ``k = 60`` with Python ints and, if python-flint is installed, with
+For each engine, ``recursion`` (the multi-trace Stein recursion, proven) and ``five_term`` (the
+recursion in ``k`` fitted to it, checked against it for ``k <= 60``):
+
+1. Every table ``k = 1..60`` in a fresh process, import included (target: <= 5 s).
+2. How far a fresh process gets in 60 s, computing ``k = 1, 2, 3, ...`` in order.
+
+Then one multi-trace sweep to ``k = 60`` with Python ints and, if python-flint is installed, with
    ``flint.fmpz`` carrying the packed integers (the same code; GMP arithmetic instead of CPython's).
 
 Run: ``python3 benchmarks/bench_recursion.py [--budget SECONDS]``. Timings are wall-clock on
@@ -25,9 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-ALL_TABLES = "import wishart_moments as w; [w.recursion_matrix(k) for k in range(1, {k} + 1)]"
-ALL_MULTI_TRACE = (
-    "import wishart_moments as w; [w.multi_trace_moment([k]) for k in range(1, {k} + 1)]"
+ALL_TABLES = (
+    "import wishart_moments as w; [w.coefficient_matrix(k, engine={engine!r}) "
+    "for k in range(1, {k} + 1)]"
 )
 
 # Child for figure 2: prints "k seconds" after each table, so the parent can stop it at the budget.
@@ -38,7 +39,7 @@ import wishart_moments as w
 k = 0
 while True:
     k += 1
-    w.recursion_matrix(k)
+    w.coefficient_matrix(k, engine=sys.argv[1])
     print(k, time.perf_counter() - t0, flush=True)
 """
 
@@ -54,10 +55,10 @@ def limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (8 << 30, 8 << 30))
 
 
-def how_far(budget: float) -> tuple[int, float]:
+def how_far(engine: str, budget: float) -> tuple[int, float]:
     """Largest ``k`` whose table is done within ``budget`` seconds of a fresh process."""
     proc = subprocess.Popen(
-        [sys.executable, "-c", HOW_FAR],
+        [sys.executable, "-c", HOW_FAR, engine],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -107,13 +108,14 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=60, help="largest order for figures 1 and 3")
     args = parser.parse_args()
 
-    seconds = fresh_process_seconds(ALL_TABLES.format(k=args.k))
-    print(f"all tables k = 1..{args.k}, fresh process with import: {seconds:.2f} s")
-    best, at = how_far(args.budget)
-    print(f"in {args.budget:.0f} s from a fresh process (k = 1, 2, ... in order): k = {best}")
-    print(f"  (table k = {best} done at {at:.1f} s)")
-    seconds = fresh_process_seconds(ALL_MULTI_TRACE.format(k=args.k))
-    print(f"multi-trace recursion only, k = 1..{args.k}, fresh process: {seconds:.2f} s")
+    for engine in ("recursion", "five_term"):
+        seconds = fresh_process_seconds(ALL_TABLES.format(k=args.k, engine=engine))
+        print(f"[{engine}] all tables k = 1..{args.k}, fresh process with import: {seconds:.2f} s")
+        best, at = how_far(engine, args.budget)
+        print(
+            f"[{engine}] in {args.budget:.0f} s from a fresh process (k = 1, 2, ... in order): "
+            f"k = {best} (done at {at:.1f} s)"
+        )
     print("one multi-trace sweep (all orders up to k at once), in this process:")
     one_sweep(args.k)
 

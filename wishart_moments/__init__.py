@@ -29,6 +29,7 @@ _EXPORTS = {
     "matchings_matrix": "matchings",
     "multi_trace_moment": "recursion",
     "recursion_matrix": "recursion",
+    "five_term_matrix": "five_term",
     "MAX_K_ZONAL": "zonal",
     "generalized_pochhammer": "zonal",
     "james_expectation": "zonal",

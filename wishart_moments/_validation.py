@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numbers
 
-ENGINES = ("recursion", "matchings", "zonal")
+ENGINES = ("recursion", "five_term", "matchings", "zonal")
 
 
 def check_order(k: object, *, name: str = "k", max_k: int | None = None, why: str = "") -> int:

@@ -23,6 +23,7 @@ from .layout import CoefficientMatrix, double_factorial
 # engine -> (module, function computing the table, name of the module's largest-k constant or None)
 _ENGINE_FUNCTIONS: dict[str, tuple[str, str, str | None]] = {
     "recursion": ("recursion", "recursion_matrix", None),
+    "five_term": ("five_term", "five_term_matrix", None),
     "matchings": ("matchings", "matchings_matrix", "MAX_K_MATCHINGS"),
     "zonal": ("zonal", "zonal_matrix", "MAX_K_ZONAL"),
 }

@@ -26,21 +26,19 @@ slots of the ``n^a m^b`` basis.
 A state of total ``t`` needs only states of total ``t - 1``: the reachable states are listed first,
 then evaluated layer by layer, each dropped when its last user is done (about one layer is held).
 
-:func:`recursion_matrix` takes ``E tr(S^k)`` for ``k <= 4`` from here and continues with the
-five-term recursion in ``k`` of :mod:`wishart_moments.five_term`, which the tests check against
-this one.
+This is the reference engine (``engine="recursion"``). The faster five-term recursion in ``k``
+of :mod:`wishart_moments.five_term` (``engine="five_term"``) was fitted to it and is checked
+against it in the tests.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import lru_cache
-from itertools import islice
 from math import ceil, comb
 from typing import Any
 
 from ._validation import check_order
-from .five_term import FIRST_K, single_trace_moments
 from .layout import CoefficientMatrix, Terms, double_factorial
 
 State = tuple[int, ...]
@@ -212,12 +210,10 @@ def multi_trace_moment(parts: Iterable[int]) -> Terms:
 
 
 def recursion_matrix(k: int) -> CoefficientMatrix:
-    """``C^{(k)}`` of ``E tr(S^k)`` (exact, any ``k >= 1``).
+    """``C^{(k)}`` of ``E tr(S^k)`` by the multi-trace Stein recursion (exact, proven, any ``k``).
 
-    ``k <= 4`` come from the multi-trace recursion above, larger ``k`` from the five-term
-    recursion in ``k`` of :mod:`wishart_moments.five_term`, seeded with them and checked against
-    the multi-trace recursion in the tests. Asking for ``k = 1, 2, 3, ...`` in turn costs one step
-    of that recursion each.
+    Asking for ``k = 1, 2, 3, ...`` in turn costs about one sweep to the last ``k``. For still
+    higher orders, the fitted five-term recursion (``engine="five_term"``) is much faster.
     """
     k = check_order(k)
     return _matrix(k)
@@ -225,32 +221,4 @@ def recursion_matrix(k: int) -> CoefficientMatrix:
 
 @lru_cache(maxsize=128)
 def _matrix(k: int) -> CoefficientMatrix:
-    return CoefficientMatrix.from_terms(k, _ORDERS.terms(k), engine="recursion")
-
-
-class _Orders:
-    """``E tr(S^k)`` for increasing ``k``, continuing the five-term recursion where it stopped."""
-
-    def __init__(self) -> None:
-        self._next_k = FIRST_K
-        self._sequence: Iterator[Terms] | None = None
-
-    @staticmethod
-    def _start() -> Iterator[Terms]:
-        return single_trace_moments([_to_nm_terms(_single_trace(j)) for j in range(1, FIRST_K)])
-
-    def terms(self, k: int) -> Terms:
-        if k < FIRST_K:
-            return _to_nm_terms(_single_trace(k))
-        if k < self._next_k:  # behind the running sequence: a separate one, not kept
-            return next(islice(self._start(), k - FIRST_K, None))
-        if self._sequence is None:
-            self._sequence = self._start()
-        while True:
-            terms = next(self._sequence)
-            self._next_k += 1
-            if self._next_k > k:
-                return terms
-
-
-_ORDERS = _Orders()
+    return CoefficientMatrix.from_terms(k, _to_nm_terms(_single_trace(k)), engine="recursion")
