@@ -18,6 +18,10 @@ _EXPORTS = {
     "invariant_violations": "layout",
     "multi_trace_moment": "recursion",
     "recursion_matrix": "recursion",
+    "VarianceResult": "variance",
+    "output_variance": "variance",
+    "solve_sigma2": "variance",
+    "solve_sigma2_grid": "variance",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

@@ -19,7 +19,7 @@ import numpy as np
 
 from ._common import check_positive, check_size, check_tol, lift, shape
 from .asymptotic import asymptotic_h
-from .auto import DEFAULT_SEED, auto_h
+from .auto import auto_h
 from .exact import exact_h1
 from .monte_carlo import monte_carlo_h
 from .quadrature import DEFAULT_NODES, quadrature_h

@@ -1,4 +1,4 @@
-"""Exact spectral moments ``(1/p) E tr(S_1^k)`` of the ``p x p`` Wishart with ``q`` degrees of freedom.
+"""Exact moments ``(1/p) E tr(S_1^k)`` of the ``p x p`` Wishart with ``q`` degrees of freedom.
 
 ``E tr(S^k)`` is symmetric in ``(m, n)``, so the ``m x m`` moments are ``(p/m)`` times these.
 Evaluated from the exact Stein recursion (:mod:`wishart_moments.recursion`, pure Python) at the

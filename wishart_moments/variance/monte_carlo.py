@@ -6,8 +6,9 @@ Dumitriu-Edelman (beta = 1): the singular values of a ``p x q`` real Gaussian ma
     B_ii = chi_{q - i + 1}   (i = 1..p),      B_{i+1, i} = chi_{p - i}   (i = 1..p-1)
 
 all independent. ``T = B B^T`` is tridiagonal (``T_11 = d_1^2``, ``T_ii = d_i^2 + e_{i-1}^2``,
-``T_{i,i+1}^2 = d_i^2 e_i^2``) and ``tr((x I + T)^{-1}) = d/dx log det(x I + T) = sum_i D_i' / D_i``
-with the pivots ``D_i = x + T_ii - T_{i-1,i}^2 / D_{i-1}`` of ``x I + T`` and their ``x``-derivatives
+``T_{i,i+1}^2 = d_i^2 e_i^2``) and
+``tr((x I + T)^{-1}) = d/dx log det(x I + T) = sum_i D_i' / D_i`` with the pivots
+``D_i = x + T_ii - T_{i-1,i}^2 / D_{i-1}`` of ``x I + T`` and their ``x``-derivatives
 ``D_i' = 1 + T_{i-1,i}^2 D_{i-1}' / D_{i-1}^2`` (all positive: ``x I + T`` is positive definite).
 One pass over ``i``, vectorised over samples: ``O(p)`` per sample against ``O(p^2 q)`` for a
 dense sample. ``p x (x I + T)^{-1}``-statistics fluctuate ``O(1)``, so the per-sample standard

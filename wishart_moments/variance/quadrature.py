@@ -13,8 +13,8 @@ violently ill-conditioned in floating point); only the final continued fractions
 floating point, where they are stable (all partial denominators are positive).
 
 Cost: the moments up to order ``2N + 1`` (milliseconds, cached) and ``O(N)`` per ``x``. Tight for
-small ``sigma^2`` and for ``m`` far from ``n``; near the hard edge (``m = n``, large ``sigma^2``) the
-Radau weight at 0 keeps the bracket wide, and the bracket says so.
+small ``sigma^2`` and for ``m`` far from ``n``; near the hard edge (``m = n``, large ``sigma^2``)
+the Radau weight at 0 keeps the bracket wide, and the bracket says so.
 """
 
 from __future__ import annotations
