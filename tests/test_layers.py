@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
+from pathlib import Path
 
 import pytest
 import torch
@@ -314,3 +315,10 @@ def test_cuda_variance_prescribed_and_compile():
     x = torch.randn(4096, 64, device="cuda")
     compiled = torch.compile(layer)
     assert torch.allclose(compiled(x), layer(x), atol=1e-5)
+
+
+def test_docs_example_runs():
+    """The example of docs/layers.md, executed as written (it asserts the bound itself)."""
+    text = (Path(__file__).resolve().parents[1] / "docs" / "layers.md").read_text()
+    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(code, "docs/layers.md", "exec"), {})
