@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 
@@ -27,10 +28,17 @@ def activation_second_moment(
     v = float(variance)
     if not (v >= 0 and math.isfinite(v)):
         raise ValueError(f"variance must be a finite number >= 0, got {variance!r}")
+    z, w = _split_gaussian_rule(nodes)
+    with torch.no_grad():
+        values = activation(torch.from_numpy(math.sqrt(v) * z)).double().numpy()
+    return float(np.dot(w, values**2))
+
+
+@functools.lru_cache(maxsize=8)
+def _split_gaussian_rule(nodes: int) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes, weights for ``integral f(z) N(z; 0, 1) dz``: Gauss-Legendre on [0, 12], [-12, 0]."""
     points, weights = np.polynomial.legendre.leggauss(nodes)
     half = 6.0 * (points + 1.0)  # [-1, 1] -> [0, 12]
     z = np.concatenate([half, -half])
     w = np.concatenate([weights, weights]) * 6.0 * np.exp(-0.5 * z**2) / math.sqrt(2 * math.pi)
-    with torch.no_grad():
-        values = activation(torch.from_numpy(math.sqrt(v) * z)).double().numpy()
-    return float(np.dot(w, values**2))
+    return z, w
