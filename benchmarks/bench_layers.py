@@ -66,7 +66,10 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=256)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--iterations", type=int, default=20)
+    parser.add_argument("--threads", type=int, default=None, help="CPU threads (torch default)")
     args = parser.parse_args()
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
     device = torch.device(args.device)
     torch.manual_seed(0)
     n, batch = args.features, args.batch
