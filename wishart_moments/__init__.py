@@ -23,6 +23,7 @@ _EXPORTS = {
     "read_table": "tables",
     "save_table": "tables",
     "trace_moment": "symbolic",
+    "variance_series": "symbolic",
     "double_factorial": "layout",
     "invariant_violations": "layout",
     "multi_trace_moment": "recursion",

@@ -75,7 +75,8 @@ def solve_sigma2_grid(
     bad = ~(np.isfinite(flat) & (flat > 0) & (flat < sup))
     if bad.any():
         raise ValueError(
-            f"target variance {flat[bad][0]!r} is not reachable for m={m}, n={n}, gamma={gamma}: "
+            f"target variance {float(flat[bad][0])!r} is not reachable for m={m}, n={n}, "
+            f"gamma={gamma}: "
             f"allowed 0 < target < gamma^2 min(m, n) / m = {sup!r} (the supremum is never reached)"
         )
     # Var = gamma^2 (1 - ((p h_p) + m - p) / m)  <=>  h_p = 1 - m Var / (p gamma^2)
