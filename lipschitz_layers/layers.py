@@ -104,7 +104,9 @@ class LDLTLinear(nn.Module):
 
     def _cached_normalized_weight(self) -> Tensor:
         key = self._cache_key()
-        if self._cache is None or self._cache[0] != key:
+        stale = self._cache is None or self._cache[0] != key
+        # a weight cached under inference_mode cannot enter autograd-recorded computations later
+        if stale or (self._cache[1].is_inference() and not torch.is_inference_mode_enabled()):
             with torch.no_grad():
                 self._cache = (key, self.normalized_weight())
         return self._cache[1]

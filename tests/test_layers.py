@@ -159,6 +159,17 @@ def test_eval_forward_with_frozen_parameters_uses_the_cache_and_gives_input_grad
     assert torch.allclose(x.grad, layer.normalized_weight().sum(0).expand(2, 4))
 
 
+def test_weight_cached_under_inference_mode_is_not_reused_under_autograd():
+    layer = LDLTLinear(8, 8).eval().requires_grad_(False)
+    x = torch.randn(2, 8)
+    with torch.inference_mode():
+        expected = layer(x)
+    x.requires_grad_(True)
+    out = layer(x)
+    out.sum().backward()
+    assert torch.allclose(out, expected) and x.grad is not None
+
+
 def test_state_dict_round_trip():
     torch.manual_seed(2)
     net = LDLTMLP(5, 12, 3, depth=3, alpha=2.0, gamma=1.2, learn_alpha=True)
