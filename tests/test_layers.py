@@ -90,6 +90,16 @@ def test_cholesky_form_is_the_inverse_square_root_times_an_orthogonal_factor(
     assert torch.allclose(cholesky, symmetric @ orthogonal, atol=1e-10)
 
 
+def test_jitter_barely_moves_the_paper_initialization_in_float32():
+    """At sigma = 10 / sqrt(n) the float32 jitter is ~1e-3 of alpha: singular values stay exact."""
+    n = 256
+    weight = 10 / math.sqrt(n) * torch.randn(n, n, generator=torch.Generator().manual_seed(9))
+    s = torch.linalg.svdvals(weight.double())
+    exact = s / (s**2 + 1.0).sqrt()
+    computed = torch.linalg.svdvals(ldlt_normalize(weight, 1.0, 1.0).double())
+    assert (computed - exact).abs().max() < 1e-3
+
+
 def test_gradcheck_float64():
     layer = LDLTLinear(4, 3, alpha=0.7, gamma=1.3, learn_alpha=True, dtype=torch.float64)
     names = [name for name, _ in layer.named_parameters()]
@@ -307,6 +317,12 @@ def test_cuda_bound_cache_and_training_step():
         weight = scale * torch.randn(200, 300, device="cuda")
         normalized = ldlt_normalize(weight, 1.0, 1.0)
         assert normalized.is_cuda and spectral_norm(normalized) <= 1 + 1e-5
+        tf32 = torch.backends.cuda.matmul.allow_tf32
+        try:  # TF32 Gram products: the jitter uses TF32's roundoff
+            torch.backends.cuda.matmul.allow_tf32 = True
+            assert spectral_norm(ldlt_normalize(weight, 1.0, 1.0)) <= 1 + 1e-3
+        finally:
+            torch.backends.cuda.matmul.allow_tf32 = tf32
     net.eval()
     with torch.no_grad():
         first = net(x)
