@@ -23,6 +23,7 @@ _EXPORTS = {
     "read_table": "tables",
     "save_table": "tables",
     "trace_moment": "symbolic",
+    "variance_series": "symbolic",
     "double_factorial": "layout",
     "invariant_violations": "layout",
     "MAX_K_MATCHINGS": "matchings",
@@ -39,6 +40,10 @@ _EXPORTS = {
     "zonal_matrix": "zonal",
     "zonal_polynomial": "zonal",
     "zonal_values": "zonal",
+    "VarianceResult": "variance",
+    "output_variance": "variance",
+    "solve_sigma2": "variance",
+    "solve_sigma2_grid": "variance",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

@@ -29,6 +29,7 @@ __all__ = [
     "sigma",
     "table_expression",
     "trace_moment",
+    "variance_series",
 ]
 
 
@@ -65,3 +66,22 @@ def multi_trace_moment_expr(parts: Iterable[int]) -> sympy.Expr:
     parts = list(parts)
     terms = multi_trace_moment(parts)
     return sigma ** (2 * sum(parts)) * _polynomial(terms)
+
+
+def variance_series(K: int) -> sympy.Expr:
+    """Paper eq. (9) truncated at order ``K``: the output variance of an LDLT layer as
+
+        gamma^2 (1 - (1/m) sum_{k=0}^{K} (-1)^k alpha^{-k} E tr(S^k))
+
+    (``E tr(S^0) = m``; the Laplace integral ``int_0^inf e^{-alpha t} (-t)^k / k! dt`` is
+    ``(-1)^k alpha^{-(k+1)}``). The series is asymptotic, not convergent: consecutive truncations
+    bracket the true value (the resolvent is a Stieltjes function of ``alpha``), and the bracket is
+    tight only while roughly ``sigma^2 (sqrt(m) + sqrt(n))^2 < alpha``. ``variance_series(1)`` is
+    ``gamma^2 n sigma^2 / alpha`` expanded. Use :func:`wishart_moments.output_variance` for numbers
+    outside that range.
+    """
+    from ._validation import check_order
+
+    K = check_order(K, name="K")
+    total = m + sympy.Add(*((-1) ** k * trace_moment(k) / alpha**k for k in range(1, K + 1)))
+    return gamma**2 * (1 - total / m)
