@@ -1,0 +1,1 @@
+"""LDLT L-Lipschitz layers and their initialization (torch)."""
