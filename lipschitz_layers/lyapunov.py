@@ -38,6 +38,7 @@ not continuous at ``a = 0`` for small widths.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from typing import Literal
@@ -128,16 +129,29 @@ def _integrate_over_log_t(func, width: int, slope: float) -> float:
     return total
 
 
-def _log_share_moments(width: int, slope: float) -> tuple[float, float]:
-    """``(D, V) = (E log Y, Var log Y)`` for ``Y = ||phi(u)||^2``, ``u`` uniform on the sphere."""
+@functools.lru_cache(maxsize=1024)
+def _log_share_mean(width: int, slope: float) -> float:
+    """``D = E log Y`` for ``Y = ||phi(u)||^2``, ``u`` uniform on the unit sphere of ``R^width``."""
     if width == 1 and slope == 0.0:
-        return 0.0, 0.0  # the survivor has Y = 1
-    mean = -_integrate_over_log_t(lambda u: _laplace_difference(u, width, slope), width, slope)
-    shift = -_EULER_GAMMA - float(special.digamma(width / 2)) - _LOG2 - mean / 2
+        return 0.0  # the survivor has Y = 1
+    return -_integrate_over_log_t(lambda u: _laplace_difference(u, width, slope), width, slope)
+
+
+@functools.lru_cache(maxsize=1024)
+def _log_share_variance(width: int, slope: float) -> float:
+    """``V = Var log Y`` (see ``_log_share_mean``)."""
+    if width == 1 and slope == 0.0:
+        return 0.0
+    shift = (
+        -_EULER_GAMMA
+        - float(special.digamma(width / 2))
+        - _LOG2
+        - _log_share_mean(width, slope) / 2
+    )
     second = 2.0 * _integrate_over_log_t(
         lambda u: (u - shift) * _laplace_difference(u, width, slope), width, slope
     )
-    return mean, max(second, 0.0)
+    return max(second, 0.0)
 
 
 def expected_log_sq_norm(width: int, negative_slope: float) -> float:
@@ -146,7 +160,7 @@ def expected_log_sq_norm(width: int, negative_slope: float) -> float:
     Equals ``psi(d/2) + log 2 + E log Y`` (see the module docstring).
     """
     width, slope = _check_width(width), _check_slope(negative_slope)
-    return float(special.digamma(width / 2)) + _LOG2 + _log_share_moments(width, slope)[0]
+    return float(special.digamma(width / 2)) + _LOG2 + _log_share_mean(width, slope)
 
 
 def lyapunov_exponent(
@@ -161,7 +175,7 @@ def lyapunov_exponent(
     """
     width, slope = _check_width(width), _check_slope(negative_slope)
     scale, weights = _check_scale(scale), _check_weights(weights)
-    share_mean, _ = _log_share_moments(width, slope)
+    share_mean = _log_share_mean(width, slope)
     if weights == "orthogonal":
         return math.log(scale) + share_mean / 2
     return math.log(scale) + (float(special.digamma(width / 2)) + _LOG2 + share_mean) / 2
@@ -176,7 +190,7 @@ def lyapunov_variance(width: int, negative_slope: float, weights: Weights = "gau
     """
     width, slope = _check_width(width), _check_slope(negative_slope)
     weights = _check_weights(weights)
-    _, share_var = _log_share_moments(width, slope)
+    share_var = _log_share_variance(width, slope)
     if weights == "orthogonal":
         return share_var / 4
     return (float(special.polygamma(1, width / 2)) + share_var) / 4
