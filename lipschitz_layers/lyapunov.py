@@ -91,13 +91,18 @@ def _laplace_difference(u: float, width: int, slope: float) -> float:
     log_1p_2t = _log1p_2exp(u)
     log_chi = -0.5 * width * log_1p_2t  # log (1 + 2t)^{-d/2}
     if slope == 0.0:
-        # (L^d - 2^{-d}) / (1 - 2^{-d}) - s^d with L = (1 + s) / 2, s = (1 + 2t)^{-1/2}, written
-        # (p - s^d - 2^{-d} (1 - s^d)) / (1 - 2^{-d}), p - s^d = s^d (((1 + s) / (2 s))^d - 1) >= 0
-        one_minus_s = -math.expm1(-0.5 * log_1p_2t)
-        growth = width * math.log1p(0.5 * one_minus_s * math.exp(0.5 * log_1p_2t))
-        excess = math.exp(log_chi + growth) * -math.expm1(-growth)
-        dead = math.exp(-width * _LOG2) * -math.expm1(log_chi)
-        return (excess - dead) / -math.expm1(-width * _LOG2)
+        # (L^d - 2^{-d}) / (1 - 2^{-d}) - s^d with L = (1 + s) / 2, s = (1 + 2t)^{-1/2}
+        log_s = -0.5 * log_1p_2t
+        survivor_norm = -math.expm1(-width * _LOG2)  # 1 - 2^{-d}
+        if log_s > -_LOG2:  # s > 1/2: ((1 + s)/2)^d - s^d - 2^{-d} (1 - s^d), each part >= 0
+            growth = width * math.log1p(0.5 * -math.expm1(log_s) / math.exp(log_s))
+            excess = math.exp(log_chi + growth) * -math.expm1(-growth)
+            dead = math.exp(-width * _LOG2) * -math.expm1(log_chi)
+            return (excess - dead) / survivor_norm
+        # s <= 1/2: 2^{-d} ((1 + s)^d - 1) - (1 - 2^{-d}) s^d, the first term dominating
+        log_rise = width * math.log1p(math.exp(log_s))
+        alive = math.exp(log_rise - width * _LOG2) * -math.expm1(-log_rise)
+        return alive / survivor_norm - math.exp(log_chi)
     # L (1 + 2t)^{1/2} = (1 + r) / 2 with r = ((1 + 2t) / (1 + 2a^2 t))^{1/2} >= 1
     if u < 0.0:
         t = math.exp(u)
@@ -120,7 +125,9 @@ def _integrate_over_log_t(func, width: int, slope: float) -> float:
         centres.append(-2.0 * math.log(slope))
     lower = min(centres) - 50.0  # Delta ~ d t there: below e^-45
     upper = max(centres) + 100.0  # Delta decays at least like t^{-1/2}
-    points = sorted({lower, upper, *(c + o for c in centres for o in (-6.0, -2.0, 2.0, 6.0))})
+    points = sorted(
+        {lower, upper, *(c + o for c in centres for o in (-6.0, -2.0, 2.0, 6.0, 20.0, 50.0))}
+    )
     points = [p for p in points if lower <= p <= upper]
     total = 0.0
     for left, right in itertools.pairwise(points):
