@@ -3,13 +3,16 @@
 ``LDLTLinear`` computes ``y = gamma W R^{-1} x + b`` with ``R^T R = alpha I + W^T W``;
 ``lipschitz_layers.init`` holds the initializers (``variance_prescribed_`` solves the weight scale
 from the exact Wishart moments); ``LDLTMLP`` is the constant-width network of the paper.
+``lipschitz_layers.lyapunov`` holds the Lyapunov exponent of deep leaky-ReLU networks and the
+critical scale behind ``init.lyapunov_normal_`` / ``init.lyapunov_orthogonal_``.
 Importing this package never imports SymPy or Numba.
 """
 
 from __future__ import annotations
 
-from . import init
+from . import init, lyapunov
 from .layers import LDLTLinear
+from .lyapunov import critical_scale, lyapunov_exponent, lyapunov_variance
 from .networks import LDLTMLP
 from .parametrizations import LDLTNormalization, ldlt_normalize
 from .propagation import activation_second_moment
@@ -19,6 +22,10 @@ __all__ = [
     "LDLTLinear",
     "LDLTNormalization",
     "activation_second_moment",
+    "critical_scale",
     "init",
     "ldlt_normalize",
+    "lyapunov",
+    "lyapunov_exponent",
+    "lyapunov_variance",
 ]

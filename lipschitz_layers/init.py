@@ -19,7 +19,15 @@ import math
 import torch
 from torch import Tensor
 
-__all__ = ["he_normal_", "scaled_normal_", "variance_prescribed_"]
+from .lyapunov import lyapunov_normal_, lyapunov_orthogonal_
+
+__all__ = [
+    "he_normal_",
+    "lyapunov_normal_",
+    "lyapunov_orthogonal_",
+    "scaled_normal_",
+    "variance_prescribed_",
+]
 
 
 def _fan_in(tensor: Tensor) -> int:

@@ -1,0 +1,1 @@
+"""Scripts that regenerate the figures and sweeps of the documentation."""
