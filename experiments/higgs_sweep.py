@@ -397,8 +397,9 @@ def _run_ray(
             config = pending.pop(ready)
             try:
                 result = ray.get(ready)
-            except Exception as exc:  # a RayTaskError wraps the run's exception
-                finish(config, None, exc)
+            except Exception as exc:  # a RayTaskError wraps the run's exception as `cause`
+                cause = getattr(exc, "cause", None)
+                finish(config, None, cause if isinstance(cause, BaseException) else exc)
             else:
                 finish(config, result, None)
     except BaseException:
