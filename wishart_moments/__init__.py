@@ -14,10 +14,24 @@ __version__ = "0.1.0"
 # public name -> submodule that defines it
 _EXPORTS = {
     "CoefficientMatrix": "layout",
+    "coefficient_matrix": "coefficients",
+    "engine_limit": "coefficients",
+    "generate_tables": "tables",
+    "load_table": "tables",
+    "paper_differences": "paper",
+    "paper_table": "paper",
+    "read_table": "tables",
+    "save_table": "tables",
+    "trace_moment": "symbolic",
+    "variance_series": "symbolic",
     "double_factorial": "layout",
     "invariant_violations": "layout",
     "multi_trace_moment": "recursion",
     "recursion_matrix": "recursion",
+    "VarianceResult": "variance",
+    "output_variance": "variance",
+    "solve_sigma2": "variance",
+    "solve_sigma2_grid": "variance",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

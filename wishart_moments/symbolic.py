@@ -1,0 +1,87 @@
+"""SymPy expressions for the exact Wishart moments.
+
+The symbols are positive: ``n`` (columns of ``W``), ``m`` (rows of ``W``), ``sigma`` (entry
+standard deviation), and ``alpha``, ``gamma`` of the LDLT layer. Every coefficient is a SymPy
+``Integer``, so the expressions can be expanded, factored, ``latex()``-ed or ``lambdify``-ed::
+
+    >>> trace_moment(2)
+    sigma**4*(m**2*n + m*n**2 + m*n)
+    >>> sympy.factor(trace_moment(2))
+    m*n*sigma**4*(m + n + 1)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import sympy
+
+from .layout import CoefficientMatrix
+
+n, m, sigma, alpha, gamma = sympy.symbols("n m sigma alpha gamma", positive=True)
+
+__all__ = [
+    "alpha",
+    "gamma",
+    "m",
+    "multi_trace_moment_expr",
+    "n",
+    "sigma",
+    "table_expression",
+    "trace_moment",
+    "variance_series",
+]
+
+
+def _polynomial(terms: Mapping[tuple[int, int], int]) -> sympy.Expr:
+    """``sum c n^a m^b`` with exact ``Integer`` coefficients."""
+    return sympy.Add(*(sympy.Integer(c) * n**a * m**b for (a, b), c in sorted(terms.items())))
+
+
+def table_expression(cm: CoefficientMatrix) -> sympy.Expr:
+    """``sigma^{2k} sum_{a,b} C_{a,b} n^a m^b`` for a given table ``cm`` (``k = cm.k``)."""
+    return sigma ** (2 * cm.k) * _polynomial(cm.terms())
+
+
+def trace_moment(k: int, engine: str = "recursion") -> sympy.Expr:
+    """``E tr(S^k) = sigma^{2k} sum_{a,b} C^{(k)}_{a,b} n^a m^b`` for ``S = W W^T``.
+
+    ``W`` is ``m x n`` with iid ``N(0, sigma^2)`` entries; ``C^{(k)}`` comes from
+    :func:`~wishart_moments.coefficients.coefficient_matrix` with ``engine``.
+    ``trace_moment(2)`` expands to ``sigma^4 n m (n + m + 1)``.
+    """
+    from .coefficients import coefficient_matrix
+
+    return table_expression(coefficient_matrix(k, engine))
+
+
+def multi_trace_moment_expr(parts: Iterable[int]) -> sympy.Expr:
+    """``E prod_i tr(S^{parts_i})`` as ``sigma^{2 sum(parts)}`` times a polynomial in ``n, m``.
+
+    Computed by the Stein recursion; ``tr(S^0) = m``. E.g. ``[1, 1]`` gives
+    ``sigma^4 (n^2 m^2 + 2 n m)``.
+    """
+    from .recursion import multi_trace_moment
+
+    parts = list(parts)
+    terms = multi_trace_moment(parts)
+    return sigma ** (2 * sum(parts)) * _polynomial(terms)
+
+
+def variance_series(K: int) -> sympy.Expr:
+    """Paper eq. (9) truncated at order ``K``: the output variance of an LDLT layer as
+
+        gamma^2 (1 - (1/m) sum_{k=0}^{K} (-1)^k alpha^{-k} E tr(S^k))
+
+    (``E tr(S^0) = m``; the Laplace integral ``int_0^inf e^{-alpha t} (-t)^k / k! dt`` is
+    ``(-1)^k alpha^{-(k+1)}``). The series is asymptotic, not convergent: consecutive truncations
+    bracket the true value (the resolvent is a Stieltjes function of ``alpha``), and the bracket is
+    tight only while roughly ``sigma^2 (sqrt(m) + sqrt(n))^2 < alpha``. ``variance_series(1)`` is
+    ``gamma^2 n sigma^2 / alpha`` expanded. Use :func:`wishart_moments.output_variance` for numbers
+    outside that range.
+    """
+    from ._validation import check_order
+
+    K = check_order(K, name="K")
+    total = m + sympy.Add(*((-1) ** k * trace_moment(k) / alpha**k for k in range(1, K + 1)))
+    return gamma**2 * (1 - total / m)
