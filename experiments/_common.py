@@ -42,7 +42,25 @@ def make_parser(prog: str, description: str) -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, required=True, help="directory for figures and data")
     parser.add_argument("--device", choices=DEVICES, default="cpu", help="torch device")
     parser.add_argument("--seed", type=int, default=0, help="seed of every random generator")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help="torch CPU threads (default: torch's choice; 1 with --quick, where small matrices "
+        "and a shared machine make more threads much slower)",
+    )
     return parser
+
+
+def configure_threads(args: argparse.Namespace) -> int | None:
+    """Apply ``--threads`` (1 under ``--quick`` unless given) to torch; return the count set."""
+    threads = args.threads if args.threads is not None else (1 if args.quick else None)
+    if threads is not None:
+        if threads < 1:
+            raise ValueError(f"--threads must be >= 1, got {threads}")
+        import torch
+
+        torch.set_num_threads(threads)
+    return threads
 
 
 def run_main(

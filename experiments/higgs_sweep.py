@@ -77,19 +77,23 @@ def stratified_folds(labels: np.ndarray, n_folds: int, seed: int) -> np.ndarray:
 
 
 def build_model(config: dict[str, Any]) -> Any:
-    """The LDLT network of a run with its weights drawn at the configured scale."""
-    from lipschitz_layers import LDLTMLP
-    from lipschitz_layers.init import scaled_normal_
+    """The run's ``LDLTMLP`` (``in -> width x (depth - 1) -> 1``, ELU, alpha = gamma = 1, bias
+    0) with ``W_ij ~ N(0, (scale / sqrt(n))^2)`` (``scaled_normal_``), from torch's global RNG."""
     from torch import nn
+
+    from lipschitz_layers import LDLTMLP
 
     if config["activation"] != "elu":
         raise ValueError(f"unknown activation {config['activation']!r}: allowed are 'elu'")
-    model = LDLTMLP(config["in_features"], config["width"], 1, config["depth"], activation=nn.ELU)
-    for module in model.modules():
-        weight = getattr(module, "weight", None)
-        if type(module).__name__ == "LDLTLinear" and weight is not None:
-            scaled_normal_(weight, config["scale"])
-    return model
+    return LDLTMLP(
+        config["in_features"],
+        config["width"],
+        1,
+        config["depth"],
+        activation=nn.ELU,
+        init="scaled_normal",
+        init_kwargs={"scale": config["scale"]},
+    )
 
 
 def _layer_statistics(model: Any, x: Any, y: Any, loss_fn: Any) -> dict[str, list[float]]:
@@ -172,7 +176,9 @@ def train_run(
     for epoch in range(config["epochs"]):
         model.train()
         order = torch.randperm(x_train.shape[0], generator=generator).to(device)
-        loss_sum, grad_sum, steps = 0.0, 0.0, 0
+        loss_sum = torch.zeros((), device=device)  # accumulated on the device: no sync per step
+        grad_sum = torch.zeros((), device=device)
+        steps = 0
         for start in range(0, order.numel(), batch):
             rows = order[start : start + batch]
             optimizer.zero_grad(set_to_none=True)
@@ -180,8 +186,9 @@ def train_run(
             loss.backward()
             grad_sum += gradient_norm(params)
             optimizer.step()
-            loss_sum += float(loss)
+            loss_sum += loss.detach()
             steps += 1
+        loss_mean, grad_mean = float(loss_sum) / steps, float(grad_sum) / steps
         lr = optimizer.param_groups[0]["lr"]
         schedule.step()
         model.eval()
@@ -191,16 +198,16 @@ def train_run(
         max_movement = max(max_movement, movement)
         with torch.no_grad():
             cka = linear_cka(x_probe, model(x_probe))
-        if not np.isfinite(loss_sum):
-            raise FloatingPointError(f"training loss is {loss_sum} at epoch {epoch}")
+        if not np.isfinite(loss_mean):
+            raise FloatingPointError(f"training loss is {loss_mean} at epoch {epoch}")
         epochs.append(
             {
                 "epoch": epoch,
                 "lr": lr,
-                "train_loss": loss_sum / steps,
+                "train_loss": loss_mean,
                 "val_loss": val_loss,
                 "val_auc": auc(val_scores, y_val),
-                "grad_norm": grad_sum / steps,
+                "grad_norm": grad_mean,
                 "movement": movement,
                 "cka_input_output": cka,
             }
@@ -283,7 +290,11 @@ def _describe(config: dict[str, Any]) -> str:
 _WORKER_STATE: dict[str, Any] = {}
 
 
-def _init_worker(data: SweepData, runner: Runner, device_name: str) -> None:
+def _init_worker(data: SweepData, runner: Runner, device_name: str, threads: int | None) -> None:
+    if threads is not None:
+        import torch
+
+        torch.set_num_threads(threads)
     _WORKER_STATE.update(data=data, runner=runner, device=device_name)
 
 
@@ -293,8 +304,12 @@ def _worker_run(config: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, 
 
 
 def _ray_task(
-    runner: Runner, config: dict[str, Any], data: SweepData, device_name: str
+    runner: Runner, config: dict[str, Any], data: SweepData, device_name: str, threads: int | None
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    if threads is not None:
+        import torch
+
+        torch.set_num_threads(threads)
     return runner(config, data, device_name)
 
 
@@ -310,11 +325,14 @@ def run_sweep(
     gpus_per_task: float = 0.0,
     cpus_per_task: float = 1.0,
     ray_address: str | None = None,
+    threads: int | None = None,
 ) -> SweepOutcome:
     """Run every configuration not yet in ``store``, storing each as soon as it finishes.
 
-    A run that raises is reported (stderr) and left out of the store, so the next call retries it;
-    the other runs go on. ``KeyboardInterrupt`` stops the sweep; finished runs stay stored.
+    ``threads`` sets torch's CPU threads in worker processes and Ray tasks (Ray tasks default to
+    ``max(1, int(cpus_per_task))``). A run that raises is reported (stderr) and left out of the
+    store, so the next call retries it; the other runs go on. ``KeyboardInterrupt`` stops the
+    sweep; finished runs stay stored.
     """
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}: allowed are {', '.join(BACKENDS)}")
@@ -343,7 +361,11 @@ def run_sweep(
         progress.step(f"{_describe(config)} test AUC {summary.get('test_auc', float('nan')):.4f}")
 
     if backend == "ray":
-        _run_ray(todo, data, runner, device, finish, gpus_per_task, cpus_per_task, ray_address)
+        if threads is None:
+            threads = max(1, int(cpus_per_task))
+        _run_ray(
+            todo, data, runner, device, finish, gpus_per_task, cpus_per_task, ray_address, threads
+        )
     elif workers == 1:
         for config in todo:
             try:
@@ -355,7 +377,10 @@ def run_sweep(
     else:
         context = multiprocessing.get_context("spawn")
         with concurrent.futures.ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_init_worker, initargs=(data, runner, device)
+            workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(data, runner, device, threads),
         ) as pool:
             futures = {pool.submit(_worker_run, config): config for config in todo}
             try:
@@ -378,6 +403,7 @@ def _run_ray(
     gpus_per_task: float,
     cpus_per_task: float,
     address: str | None,
+    threads: int | None,
 ) -> None:
     """One Ray task per run (``num_gpus=gpus_per_task``); results stored by this process."""
     try:
@@ -390,7 +416,7 @@ def _run_ray(
         ray.init(address=address, include_dashboard=False, log_to_driver=False)
     data_ref = ray.put(data)
     task = ray.remote(num_gpus=gpus_per_task, num_cpus=cpus_per_task, max_retries=0)(_ray_task)
-    pending = {task.remote(runner, config, data_ref, device): config for config in todo}
+    pending = {task.remote(runner, config, data_ref, device, threads): config for config in todo}
     try:
         while pending:
             (ready,), _ = ray.wait(list(pending), num_returns=1)
@@ -779,6 +805,7 @@ def main(args: argparse.Namespace) -> int:
     if args.data is None:
         raise ValueError("--data HIGGS.csv.gz is required (or --quick for synthetic data)")
     _common.resolve_device(args.device)
+    threads = _common.configure_threads(args)
     progress = _common.Progress("higgs_sweep", 0)
     progress.note(f"loading {args.data}")
     split = load_higgs(args.data, args.n_train, args.n_test, args.test_tail, args.seed, args.n_rows)
@@ -810,6 +837,7 @@ def main(args: argparse.Namespace) -> int:
             gpus_per_task=args.gpus_per_task,
             cpus_per_task=args.cpus_per_task,
             ray_address=args.ray_address,
+            threads=threads,
         )
         progress.note(
             f"ran {len(outcome.ran)}, skipped {len(outcome.skipped)}, "

@@ -118,13 +118,13 @@ def relative_movement(params: Sequence[torch.Tensor], initial: Sequence[torch.Te
     return float(np.sqrt(diff / base))
 
 
-def gradient_norm(params: Sequence[torch.Tensor]) -> float:
-    """``sqrt(sum ||grad p||^2)`` over the parameters that have a gradient."""
-    return float(
-        np.sqrt(
-            sum(float(p.grad.detach().double().pow(2).sum()) for p in params if p.grad is not None)
-        )
-    )
+def gradient_norm(params: Sequence[torch.Tensor]) -> torch.Tensor:
+    """``sqrt(sum ||grad p||^2)`` over the parameters that have a gradient, as a 0-dim tensor on
+    their device (a training loop can accumulate it without waiting for the device)."""
+    grads = [p.grad.detach() for p in params if p.grad is not None]
+    if not grads:
+        return torch.zeros((), dtype=torch.float64)
+    return torch.nn.utils.get_total_norm(grads, norm_type=2.0)
 
 
 def dead_unit_share(activation: torch.Tensor, tol: float = 1e-6) -> float:

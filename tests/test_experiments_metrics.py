@@ -125,7 +125,7 @@ def test_movement_and_gradient_norm() -> None:
     assert relative_movement([a, b], initial) == pytest.approx(1.0 / np.sqrt(26.0))
     p = torch.zeros(3, requires_grad=True)
     (torch.tensor([1.0, 2.0, 2.0]) * p).sum().backward()
-    assert gradient_norm([p, torch.zeros(2, requires_grad=True)]) == pytest.approx(3.0)
+    assert float(gradient_norm([p, torch.zeros(2, requires_grad=True)])) == pytest.approx(3.0)
 
 
 def test_dead_and_saturated_unit_shares() -> None:
