@@ -37,8 +37,10 @@ def test_variance_error_quick(tmp_path: Path) -> None:
         assert abs(float(r["exact_error"])) <= slack + 1e-9, r
     # the series of order 10 is valid at small sigma^2 n and useless at sigma^2 n = 10
     limits = _rows(tmp_path / "series_validity.csv")
-    k10 = [float(r["valid_up_to_sigma2_n"]) for r in limits if r["k"] == "10"]
-    assert all(0.0 < limit < 10.0 for limit in k10)
+    k10 = [float(r["series_valid_up_to_sigma2_n"]) for r in limits if r["k"] == "10"]
+    assert all(0.01 < limit < 1.0 for limit in k10)
+    k1 = [float(r["series_valid_up_to_sigma2_n"]) for r in limits if r["k"] == "1"]
+    assert all(a <= b for a, b in zip(k1, k10, strict=True))
 
 
 def test_variance_scaling_quick(tmp_path: Path) -> None:
