@@ -89,10 +89,15 @@ def test_higgs_sweep_quick_resumes_and_reports(tmp_path: Path) -> None:
         assert len(run.summary["layers_last_epoch"]["activation_stable_rank"]) == (
             run.config["depth"] - 1
         )
-    # a second invocation finds every run done and only draws the report
-    assert _run(higgs_sweep, ["--quick", "--out", str(tmp_path)]) == 0
+    # a second invocation finds every run done; --report then draws from the store alone
+    assert _run(higgs_sweep, ["--quick", "--out", str(tmp_path), "--no-report"]) == 0
     with ResultStore(tmp_path / "sweep.sqlite") as store:
         assert store.count() == expected
+        assert {r.config_hash: r.summary for r in store.runs()} == {
+            r.config_hash: r.summary for r in runs
+        }
+    assert not (tmp_path / "runs.csv").exists()
+    assert _run(higgs_sweep, ["--report", "--out", str(tmp_path)]) == 0
     for name in (
         "fig06a_val_auc_by_depth.png",
         "fig09_hessian_vs_movement_auc.png",
