@@ -1,1 +1,6 @@
-"""Scripts that regenerate the figures and sweeps of the documentation."""
+"""Scripts that regenerate the paper's figures and its HIGGS sweep.
+
+Each experiment is a module run as ``python -m experiments.NAME [--quick] --out DIR
+[--device cpu|cuda]``; it writes PNG figures and the data behind them (CSV or JSON) into ``DIR``.
+See ``docs/reproduction.md`` for the command of every figure of the paper.
+"""
