@@ -106,28 +106,31 @@ def tail_histogram(r, strides, partitions):
     total = 1
     for f in range(npoints - 1, 0, -2):
         total *= f
-    hist = np.zeros((strides[r + 1], r, r), np.int64)
-    p_c = np.empty(npoints, np.int64)
-    p_r = np.empty(npoints, np.int64)
-    m = np.empty(npoints, np.int64)
-    for i in range(partitions.shape[0]):
-        key = 0
+    n_part = partitions.shape[0]
+    keys = np.zeros(n_part, np.int64)
+    p_c = np.empty(npoints, np.int64)  # the same for every partition: pairs (2t, 2t + 1)
+    p_r = np.empty((n_part, npoints), np.int64)
+    for i in range(n_part):
         base = 0
         for length in partitions[i]:
             if length == 0:
                 break
-            key += strides[length]
+            keys[i] += strides[length]
             for t in range(length):  # one cycle on points base .. base + 2 length - 1
                 x = base + 2 * t
                 p_c[x] = x + 1
                 p_c[x + 1] = x
                 y = base + (2 * t + 2) % (2 * length)
-                p_r[x + 1] = y
-                p_r[y] = x + 1
+                p_r[i, x + 1] = y
+                p_r[i, y] = x + 1
             base += 2 * length
-        for code in range(total):
-            decode_matching(code, npoints, m)
-            hist[key, _cycles(p_c, m, npoints) - 1, _cycles(p_r, m, npoints) - 1] += 1
+    hist = np.zeros((strides[r + 1], r, r), np.int64)
+    m = np.empty(npoints, np.int64)
+    for code in range(total):
+        decode_matching(code, npoints, m)
+        u = _cycles(p_c, m, npoints) - 1
+        for i in range(n_part):
+            hist[keys[i], u, _cycles(p_r[i], m, npoints) - 1] += 1
     return hist
 
 
