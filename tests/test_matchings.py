@@ -17,6 +17,8 @@ def test_reference_building_blocks() -> None:
     ]  # fmt: skip
     assert len(list(perfect_matchings(list(range(8))))) == double_factorial(7)
     assert reference_matrix(3) == [[1, 0, 0], [3, 3, 0], [4, 3, 1]]
+    with pytest.raises(ValueError, match="1 <= k <= 7"):
+        reference_matrix(8)
 
 
 @pytest.mark.parametrize("k", range(1, 7))

@@ -89,6 +89,7 @@ def matchings_matrix(k: int, progress: Progress | None = None) -> CoefficientMat
 
     ``progress(done, total)``, if given, is called after each batch of subtrees with the number
     of matchings counted so far; the last call has ``done == total == (2k-1)!!``.
+    Raises ``ValueError`` unless ``1 <= k <= MAX_K_MATCHINGS``.
     """
     k = check_order(k, max_k=MAX_K_MATCHINGS, why=_WHY)
     return _count_matchings(k, TAIL_PAIRS, 2 if k <= 10 else 3, progress)
