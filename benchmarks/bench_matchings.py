@@ -6,7 +6,7 @@ counts components incrementally; it runs in parallel over the same depth-2 subtr
 the comparison is between algorithms, not between parallel set-ups. JIT compilation is excluded
 (every kernel is warmed up first). Usage::
 
-    python3 benchmarks/bench_matchings.py [--kmax 11] [--baseline-kmax 10] [--repeat 3]
+    PYTHONPATH=. python3 benchmarks/bench_matchings.py [--kmax 13] [--baseline-kmax 10]
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from collections.abc import Callable
 
 import numpy as np
 from numba import get_num_threads, njit, prange
 
 from wishart_moments.layout import CoefficientMatrix, double_factorial
-from wishart_moments.matchings import matchings_matrix
+from wishart_moments.matchings import _count_matchings, matchings_matrix
 from wishart_moments.recursion import recursion_matrix
 
 
@@ -152,7 +153,7 @@ def baseline_matrix(k: int) -> CoefficientMatrix:
     return CoefficientMatrix.from_terms(k, terms, engine="baseline")
 
 
-def best_time(fn, k: int, repeat: int) -> float:
+def best_time(fn: Callable[[int], object], k: int, repeat: int) -> float:
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -161,28 +162,39 @@ def best_time(fn, k: int, repeat: int) -> float:
     return min(times)
 
 
+def without_table(k: int) -> CoefficientMatrix:
+    """The engine's enumeration with only the forced last pair closed (no tail table)."""
+    return _count_matchings(k, 1, 2 if k <= 10 else 3, None)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--kmax", type=int, default=11, help="largest k for the engine")
-    parser.add_argument("--baseline-kmax", type=int, default=10, help="largest k for baseline")
+    parser.add_argument("--kmax", type=int, default=13, help="largest k for the engine")
+    parser.add_argument("--baseline-kmax", type=int, default=10, help="largest k for the others")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (best is shown)")
     args = parser.parse_args()
 
     print(f"threads: {get_num_threads()}, cpus: {os.cpu_count()}, load: {os.getloadavg()}")
-    # warm-up: compile (or load from the cache) and check both kernels against the recursion
-    for k in (3, 7):
+    # warm-up: compile (or load from the cache), build the tail table, check against recursion
+    for k in (3, 7, 8):
         expected = recursion_matrix(k)
-        assert matchings_matrix(k) == expected and baseline_matrix(k) == expected, k
-    print(f"{'k':>3} {'matchings':>16} {'engine s':>10} {'baseline s':>11} {'speed-up':>9}")
+        for fn in (matchings_matrix, without_table, baseline_matrix):
+            assert fn(k) == expected, (fn.__name__, k)
+    print("engine: matchings_matrix (tail table of the last 7 pairs, mirror symmetry)")
+    print("no table: the same depth-first kernel closing only the forced last pair")
+    print("baseline: depth-first enumeration with undoable union-find, same parallel split")
+    header = ("k", "matchings", "engine s", "no table s", "baseline s", "vs baseline")
+    print("{:>3} {:>16} {:>10} {:>11} {:>11} {:>12}".format(*header))
     for k in range(7, args.kmax + 1):
         expected = recursion_matrix(k)
         assert matchings_matrix(k) == expected, k
-        t_engine = best_time(matchings_matrix, k, args.repeat if k <= 10 else 1)
-        line = f"{k:>3} {double_factorial(2 * k - 1):>16,} {t_engine:>10.3f}"
+        t_engine = best_time(matchings_matrix, k, args.repeat if k <= 12 else 1)
+        line = f"{k:>3} {double_factorial(2 * k - 1):>16,} {t_engine:>10.4f}"
         if k <= args.baseline_kmax:
-            assert baseline_matrix(k) == expected, k
+            assert without_table(k) == expected and baseline_matrix(k) == expected, k
+            t_plain = best_time(without_table, k, args.repeat if k <= 9 else 1)
             t_base = best_time(baseline_matrix, k, args.repeat if k <= 9 else 1)
-            line += f" {t_base:>11.3f} {t_base / t_engine:>8.1f}x"
+            line += f" {t_plain:>11.3f} {t_base:>11.3f} {t_base / t_engine:>11.0f}x"
         print(line, flush=True)
     print(f"load after: {os.getloadavg()}")
 

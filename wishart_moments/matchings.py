@@ -19,28 +19,43 @@ import numpy as np
 from ._validation import check_order
 from .layout import CoefficientMatrix, double_factorial
 
-#: Largest ``k`` accepted by :func:`matchings_matrix`. The work grows like ``(2k-1)!!`` (about
-#: ``2k`` times per step: k = 12 is 3.2e11 matchings, measured at about N minutes on 2 cores),
-#: and the ``int64`` counts of the kernels are exact only while ``(2k-1)!! < 2^63`` (k <= 17).
-#: For larger orders use :func:`wishart_moments.recursion_matrix` (exact for any k).
-MAX_K_MATCHINGS = 13
+#: Largest ``k`` accepted by :func:`matchings_matrix`. The work grows like ``(2k-1)!!``, about
+#: ``2k``-fold per order: k = 13 (7.9e12 matchings) takes seconds, k = 14 (2.1e14) took 266 s
+#: wall (about 90 s of CPU) on a shared 2-core machine, k = 15 would take about 29 times that.
+#: The kernels' ``int64`` counts are exact only while ``(2k-1)!! < 2^63``, i.e. k <= 17.
+#: For larger orders use :func:`wishart_moments.recursion_matrix` (exact for any k, fast).
+MAX_K_MATCHINGS = 14
 
 _WHY = (
     ": the Wick enumeration visits (2k-1)!! matchings (growing ~2k-fold per order); "
     "use recursion_matrix for larger k"
 )
 
-#: Pairs closed in one table look-up at the bottom of the tree (``(2r-1)!! = 105`` completions).
-TAIL_PAIRS = 4
+#: Pairs closed in one table look-up at the bottom of the tree: each look-up counts the
+#: ``(2r-1)!! = 135135`` completions of a partial matching (table: 15 partitions of ``r = 7``).
+TAIL_PAIRS = 7
 
 Progress = Callable[[int, int], object]
 
 
 @cache
-def _tail_table(r: int) -> np.ndarray:
-    from .kernels.matchings import tail_histogram
+def _tail_table(r: int) -> tuple[np.ndarray, np.ndarray]:
+    from .kernels.matchings import partition_strides, tail_histogram
 
-    return tail_histogram(r)
+    strides = partition_strides(r)
+    partitions = np.array([p + (0,) * (r - len(p)) for p in _partitions(r, r)], dtype=np.int64)
+    return strides, tail_histogram(r, strides, partitions)
+
+
+def _partitions(total: int, largest: int) -> list[tuple[int, ...]]:
+    """The partitions of ``total`` into parts ``<= largest``, parts in decreasing order."""
+    if total == 0:
+        return [()]
+    return [
+        (part, *rest)
+        for part in range(min(total, largest), 0, -1)
+        for rest in _partitions(total - part, part)
+    ]
 
 
 def _prefixes(k: int, depth: int) -> tuple[np.ndarray, np.ndarray]:
@@ -74,15 +89,24 @@ def matchings_matrix(k: int, progress: Progress | None = None) -> CoefficientMat
 
     ``progress(done, total)``, if given, is called after each batch of subtrees with the number
     of matchings counted so far; the last call has ``done == total == (2k-1)!!``.
+    Raises ``ValueError`` unless ``1 <= k <= MAX_K_MATCHINGS``.
     """
     k = check_order(k, max_k=MAX_K_MATCHINGS, why=_WHY)
+    return _count_matchings(k, TAIL_PAIRS, 2 if k <= 10 else 3, progress)
+
+
+def _count_matchings(
+    k: int, tail_pairs: int, split_depth: int, progress: Progress | None
+) -> CoefficientMatrix:
+    """:func:`matchings_matrix` with its tuning exposed (for tests): the last ``tail_pairs``
+    pairs are closed by table look-up, subtrees are split off after ``split_depth`` pairs."""
     from numba import get_num_threads
 
     from .kernels.matchings import count_subtrees
 
-    r = min(TAIL_PAIRS, k)
-    depth = max(0, min(2 if k <= 10 else 3, k - r))
-    hist = _tail_table(r)
+    r = min(tail_pairs, k)
+    depth = max(0, min(split_depth, k - r))
+    strides, hist = _tail_table(r)
     prefixes, mirrored = _prefixes(k, depth)
     per_task = double_factorial(2 * (k - depth) - 1)
     total = double_factorial(2 * k - 1)
@@ -91,7 +115,7 @@ def matchings_matrix(k: int, progress: Progress | None = None) -> CoefficientMat
     done = 0
     for start in range(0, len(prefixes), batch):
         stop = min(start + batch, len(prefixes))
-        out = count_subtrees(k, prefixes[start:stop], r, hist)
+        out = count_subtrees(k, prefixes[start:stop], r, strides, hist)
         flip = mirrored[start:stop]
         counts += out.sum(axis=0) + out[flip].sum(axis=0).T
         done += per_task * (stop - start + int(flip.sum()))

@@ -13,8 +13,11 @@ unmatched; ``part[p]`` holds the other end of the path ending at ``p``. Pairing 
 closes a cycle if ``part[p] == q`` and otherwise joins two paths, in O(1) and undone in O(1)
 (no union-find, no component count at a leaf). The last ``r`` pairs are not enumerated: on the
 ``2r`` unmatched positions the open paths of ``C + M`` and of ``R + M`` are two perfect matchings
-``P_C`` and ``P_R``, and the completions contribute ``cycles(P_C + M') , cycles(P_R + M')`` over
-the ``(2r-1)!!`` matchings ``M'``; that histogram is tabulated once per pair ``(P_C, P_R)``.
+``P_C`` and ``P_R``, and a completion ``M'`` adds ``cycles(P_C + M')`` column classes and
+``cycles(P_R + M')`` row classes. The histogram of these over the ``(2r-1)!!`` completions
+depends only on the cycle type of ``P_C + P_R`` (a partition of ``r``), so it is tabulated once
+per partition (by listing the completions) and each subtree of ``(2r-1)!!`` leaves costs one
+walk around ``P_C + P_R`` and one table look-up.
 
 Counts are ``int64``, exact while ``(2k-1)!! < 2^63``, i.e. ``k <= 17``.
 """
@@ -26,32 +29,12 @@ from numba import njit, prange
 
 
 @njit(cache=True)
-def encode_matching(partner, npoints):
-    """Index in ``[0, (npoints-1)!!)`` of the perfect matching ``partner`` of ``0..npoints-1``.
-
-    Mixed radix: the lowest unused point ``i`` is paired with the ``rk``-th unused point above it.
-    """
-    used = 0
-    code = 0
-    left = npoints
-    i = 0
-    while left > 0:
-        while (used >> i) & 1:
-            i += 1
-        j = partner[i]
-        rk = 0
-        for t in range(i + 1, j):
-            if not (used >> t) & 1:
-                rk += 1
-        code = code * (left - 1) + rk
-        used |= (np.int64(1) << i) | (np.int64(1) << j)
-        left -= 2
-    return code
-
-
-@njit(cache=True)
 def decode_matching(code, npoints, partner):
-    """Inverse of :func:`encode_matching`: fill ``partner`` with the matching numbered ``code``."""
+    """Fill ``partner`` with the perfect matching of ``0 .. npoints-1`` numbered ``code``.
+
+    ``code`` in ``[0, (npoints-1)!!)`` is read in mixed radix ``(npoints-1, npoints-3, ..., 1)``:
+    digit ``s`` says which unused point (in increasing order) the lowest unused point pairs with.
+    """
     digits = np.empty(npoints // 2, np.int64)
     for s in range(npoints // 2 - 1, -1, -1):
         radix = npoints - 2 * s - 1
@@ -78,42 +61,76 @@ def decode_matching(code, npoints, partner):
 @njit(cache=True)
 def _cycles(p1, p2, npoints):
     """Number of cycles of the union of two perfect matchings ``p1``, ``p2`` of ``npoints``."""
-    seen = np.zeros(npoints, np.bool_)
+    seen = 0
     cycles = 0
     for s in range(npoints):
-        if seen[s]:
+        if (seen >> s) & 1:
             continue
         cycles += 1
         x = s
-        while not seen[x]:
-            seen[x] = True
+        while not (seen >> x) & 1:
             y = p2[x]
-            seen[y] = True
+            seen |= (np.int64(1) << x) | (np.int64(1) << y)
             x = p1[y]
     return cycles
 
 
+def partition_strides(r):
+    """Mixed-radix strides that number the partitions of ``r`` by their part multiplicities.
+
+    A partition with ``m_L`` parts equal to ``L`` gets the key ``sum_L m_L * strides[L]``; keys
+    lie in ``[0, strides[r + 1])`` (not every key is a partition of ``r``).
+    """
+    strides = np.zeros(r + 2, np.int64)
+    stride = 1
+    for length in range(1, r + 1):
+        strides[length] = stride
+        stride *= r // length + 1
+    strides[r + 1] = stride
+    return strides
+
+
 @njit(cache=True)
-def tail_histogram(r):
-    """``hist[c, d, u, v]``: number of matchings ``M'`` of ``2r`` points with
-    ``cycles(P_c + M') = u + 1`` and ``cycles(P_d + M') = v + 1`` (``P_c`` = matching numbered c).
+def tail_histogram(r, strides, partitions):
+    """``hist[key, u, v]``: how many matchings ``M'`` of ``2r`` points give
+    ``cycles(P_C + M') = u + 1`` and ``cycles(P_R + M') = v + 1``, for two perfect matchings
+    ``P_C``, ``P_R`` whose union has cycle type ``key`` (see :func:`partition_strides`; a cycle
+    of ``2L`` points counts as a part ``L``).
+
+    The histogram depends on ``(P_C, P_R)`` only through that cycle type: two pairs with the same
+    type differ by a relabelling of the points, which permutes the ``M'``. So one pair per
+    partition of ``r`` (the rows of ``partitions``, parts padded with zeros) is tabulated, by
+    listing all ``(2r-1)!!`` matchings ``M'``.
     """
     npoints = 2 * r
-    count = 1
+    total = 1
     for f in range(npoints - 1, 0, -2):
-        count *= f
-    matchings = np.empty((count, npoints), np.int64)
-    for c in range(count):
-        decode_matching(c, npoints, matchings[c])
-    cyc = np.empty((count, count), np.int64)
-    for c in range(count):
-        for d in range(count):
-            cyc[c, d] = _cycles(matchings[c], matchings[d], npoints)
-    hist = np.zeros((count, count, r, r), np.int64)
-    for c in range(count):
-        for d in range(count):
-            for e in range(count):
-                hist[c, d, cyc[c, e] - 1, cyc[d, e] - 1] += 1
+        total *= f
+    n_part = partitions.shape[0]
+    keys = np.zeros(n_part, np.int64)
+    p_c = np.empty(npoints, np.int64)  # the same for every partition: pairs (2t, 2t + 1)
+    p_r = np.empty((n_part, npoints), np.int64)
+    for i in range(n_part):
+        base = 0
+        for length in partitions[i]:
+            if length == 0:
+                break
+            keys[i] += strides[length]
+            for t in range(length):  # one cycle on points base .. base + 2 length - 1
+                x = base + 2 * t
+                p_c[x] = x + 1
+                p_c[x + 1] = x
+                y = base + (2 * t + 2) % (2 * length)
+                p_r[i, x + 1] = y
+                p_r[i, y] = x + 1
+            base += 2 * length
+    hist = np.zeros((strides[r + 1], r, r), np.int64)
+    m = np.empty(npoints, np.int64)
+    for code in range(total):
+        decode_matching(code, npoints, m)
+        u = _cycles(p_c, m, npoints) - 1
+        for i in range(n_part):
+            hist[keys[i], u, _cycles(p_r[i], m, npoints) - 1] += 1
     return hist
 
 
@@ -139,28 +156,32 @@ def _unjoin(part, p, q):
 
 
 @njit(cache=True)
-def _close_tail(mask, a, b, npos, part_c, part_r, rank, pos, pc, pr, r, hist, counts):
+def _close_tail(mask, a, b, npos, part_c, part_r, strides, r, hist, counts):
     """Add the ``(2r-1)!!`` completions of the partial matching (unmatched set ``mask``)."""
-    cnt = 0
-    for x in range(npos):
-        if (mask >> x) & 1:
-            pos[cnt] = x
-            rank[x] = cnt
-            cnt += 1
-    for i in range(cnt):
-        pc[i] = rank[part_c[pos[i]]]
-        pr[i] = rank[part_r[pos[i]]]
-    ic = encode_matching(pc, cnt)
-    ir = encode_matching(pr, cnt)
+    key = 0
+    seen = 0
+    for s in range(npos):
+        if not (mask >> s) & 1 or (seen >> s) & 1:
+            continue
+        length = 0
+        x = s
+        while True:  # walk the cycle of P_C + P_R through s
+            y = part_c[x]
+            seen |= (np.int64(1) << x) | (np.int64(1) << y)
+            length += 1
+            x = part_r[y]
+            if x == s:
+                break
+        key += strides[length]
     for u in range(r):
         for v in range(r):
-            h = hist[ic, ir, u, v]
+            h = hist[key, u, v]
             if h:
                 counts[a + u + 1, b + v + 1] += h
 
 
 @njit(cache=True)
-def count_subtree(k, prefix, r, hist, counts):
+def count_subtree(k, prefix, r, strides, hist, counts):
     """Add to ``counts[a, b]`` every Wick matching that starts with the pairs ``prefix``.
 
     ``prefix`` is an ``(D, 2)`` array of pairs, each pairing the lowest position still unmatched;
@@ -182,13 +203,9 @@ def count_subtree(k, prefix, r, hist, counts):
         a += _join(part_c, p, q)
         b += _join(part_r, p, q)
         mask &= ~((np.int64(1) << p) | (np.int64(1) << q))
-    rank = np.empty(npos, np.int64)
-    pos = np.empty(2 * r, np.int64)
-    pc = np.empty(2 * r, np.int64)
-    pr = np.empty(2 * r, np.int64)
     levels = k - prefix.shape[0] - r
     if levels <= 0:
-        _close_tail(mask, a, b, npos, part_c, part_r, rank, pos, pc, pr, r, hist, counts)
+        _close_tail(mask, a, b, npos, part_c, part_r, strides, r, hist, counts)
         return
     stack_p = np.empty(levels, np.int64)
     stack_q = np.empty(levels, np.int64)
@@ -223,7 +240,7 @@ def count_subtree(k, prefix, r, hist, counts):
         b = stack_b[d] + _join(part_r, p, q)
         mask &= ~(np.int64(1) << q)
         if d + 1 == levels:
-            _close_tail(mask, a, b, npos, part_c, part_r, rank, pos, pc, pr, r, hist, counts)
+            _close_tail(mask, a, b, npos, part_c, part_r, strides, r, hist, counts)
             _unjoin(part_c, p, q)
             _unjoin(part_r, p, q)
             mask |= np.int64(1) << q
@@ -240,10 +257,10 @@ def count_subtree(k, prefix, r, hist, counts):
 
 
 @njit(cache=True, parallel=True)
-def count_subtrees(k, prefixes, r, hist):
+def count_subtrees(k, prefixes, r, strides, hist):
     """``out[t, a, b]``: the matchings starting with ``prefixes[t]`` that give ``n^a m^b``."""
     tasks = prefixes.shape[0]
     out = np.zeros((tasks, k + 1, k + 1), np.int64)
     for t in prange(tasks):
-        count_subtree(k, prefixes[t], r, hist, out[t])
+        count_subtree(k, prefixes[t], r, strides, hist, out[t])
     return out
