@@ -37,11 +37,12 @@ def _fixed_samples(p: int, q: int, samples: int) -> tuple[np.ndarray, np.ndarray
 
 def _deterministic_h(p: int, q: int, x: np.ndarray, tol_p: float) -> np.ndarray:
     """``h_p`` at every ``x`` by the first deterministic engine within ``tol_p``."""
-    if p == 1:
-        return np.array([exact_h1(q, float(v)) for v in x])
     lower, upper = quadrature_h(p, q, x)
     value = (lower + upper) / 2
     todo = (upper - lower) / 2 > tol_p
+    if p == 1:
+        value[todo] = [exact_h1(q, float(v)) for v in x[todo]]
+        return value
     if todo.any() and p >= ASYMPTOTIC_MIN_SIZE:
         asym, error = asymptotic_h(p, q, x[todo])
         good = error <= tol_p
@@ -60,8 +61,6 @@ def _deterministic_h(p: int, q: int, x: np.ndarray, tol_p: float) -> np.ndarray:
 
 def _cheap_h(p: int, q: int, x: np.ndarray) -> np.ndarray:
     """A fast monotone approximation of ``h_p`` that only seeds the search."""
-    if p == 1:
-        return np.array([exact_h1(q, float(v)) for v in x])
     return np.clip(asymptotic_h(p, q, x)[0], 0.0, 1.0)
 
 
@@ -74,7 +73,7 @@ def _solve_log_x(p: int, q: int, h_target: np.ndarray, tol_p: float) -> np.ndarr
 
     lo = np.full(h_target.shape, _LOG_X_RANGE[0])
     hi = np.full(h_target.shape, _LOG_X_RANGE[1])
-    for _ in range(60 if p > 1 else 45):  # seed: bisection on the cheap monotone form
+    for _ in range(60):  # seed: bisection on the cheap monotone form
         mid = (lo + hi) / 2
         above = _cheap_h(p, q, q * np.exp(mid)) > h_target
         hi, lo = np.where(above, mid, hi), np.where(above, lo, mid)
