@@ -257,7 +257,7 @@ def test_solve_sigma2_rejects_unreachable_targets(target):
 
 
 def test_solve_sigma2_rejects_bad_arguments():
-    for kwargs in (dict(m=0), dict(alpha=-1.0), dict(gamma=0.0), dict(tol=2.0)):
+    for kwargs in (dict(m=0), dict(m=[3]), dict(alpha=-1.0), dict(gamma=0.0), dict(tol=2.0)):
         with pytest.raises(ValueError):
             solve_sigma2(**(dict(m=4, n=4, target=0.3) | kwargs))
     with pytest.raises(ValueError):

@@ -150,4 +150,12 @@ def solve_sigma2(
     """
     if isinstance(target, bool) or not isinstance(target, (int, float, np.floating)):
         raise ValueError(f"target must be a real number, got {target!r}")
-    return float(solve_sigma2_grid(m, n, [float(target)], alpha, gamma, tol)[0])
+    m, n = check_size(m, "m"), check_size(n, "n")
+    alpha, gamma = check_positive(alpha, "alpha"), check_positive(gamma, "gamma")
+    return _solve_cached(m, n, float(target), alpha, gamma, check_tol(tol))
+
+
+@lru_cache(maxsize=1024)
+def _solve_cached(m: int, n: int, target: float, alpha: float, gamma: float, tol: float) -> float:
+    """Memoised single solve (deterministic, so caching changes nothing but the time)."""
+    return float(solve_sigma2_grid(m, n, [target], alpha, gamma, tol)[0])
