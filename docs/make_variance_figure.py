@@ -77,6 +77,7 @@ def main() -> None:
         fig.savefig(handle, format="png", dpi=110)
         handle.flush()
         os.fsync(handle.fileno())
+    os.chmod(tmp, 0o644)
     os.replace(tmp, target)
     print(target)
 

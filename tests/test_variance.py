@@ -70,8 +70,10 @@ def test_exact_p1_against_quadrature_bracket():
         lower, upper = quadrature_h(1, q, x)
         assert lower - 1e-12 <= exact_h1(q, x) <= upper + 1e-12
     # m > n = 1: one eigenvalue chi^2_m and m - 1 zeros
-    r = output_variance(7, 1, 3.0)
-    assert r.method == "exact" and abs(r.value - (1 - exact_h1(7, 1 / 3.0)) / 7) < 1e-12
+    r = output_variance(7, 1, 3.0, method="exact")
+    assert abs(r.value - (1 - exact_h1(7, 1 / 3.0)) / 7) < 1e-12
+    assert abs(output_variance(7, 1, 3.0).value - r.value) < 1e-4
+    assert output_variance(1, 1, 100.0).method == "exact"  # hard edge: bracket too wide
 
 
 # ---------------------------------------------------------------- quadrature
@@ -255,7 +257,7 @@ def test_solve_sigma2_rejects_unreachable_targets(target):
 
 
 def test_solve_sigma2_rejects_bad_arguments():
-    for kwargs in (dict(m=0), dict(alpha=-1.0), dict(gamma=0.0), dict(tol=2.0)):
+    for kwargs in (dict(m=0), dict(m=[3]), dict(alpha=-1.0), dict(gamma=0.0), dict(tol=2.0)):
         with pytest.raises(ValueError):
             solve_sigma2(**(dict(m=4, n=4, target=0.3) | kwargs))
     with pytest.raises(ValueError):

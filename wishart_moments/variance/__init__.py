@@ -21,6 +21,7 @@ from ._common import check_positive, check_size, check_tol, lift, shape
 from .asymptotic import asymptotic_h
 from .auto import auto_h
 from .exact import exact_h1
+from .inverse import solve_sigma2, solve_sigma2_grid
 from .monte_carlo import monte_carlo_h
 from .quadrature import DEFAULT_NODES, quadrature_h
 from .series import DEFAULT_ORDER, series_h
@@ -67,7 +68,10 @@ def output_variance(
 ) -> VarianceResult:
     """``Var[y] = gamma^2 (1 - (alpha/m) E tr((alpha I_m + S)^{-1}))``, ``S = W W^T``, ``W_ij ~
     N(0, sigma2)`` (``m x n``), by ``method`` (see :data:`METHODS`); ``tol`` bounds ``|error|``
-    of ``Var[y]`` for ``"auto"`` and sets the default sample count of ``"monte_carlo"``."""
+    of ``Var[y]`` for ``"auto"`` and sets the default sample count of ``"monte_carlo"``.
+
+    ``seed=None``: ``"auto"`` uses a fixed seed (same input, same output); ``"monte_carlo"`` draws
+    fresh entropy. Raises ValueError naming any bad argument."""
     m, n = check_size(m, "m"), check_size(n, "n")
     sigma2 = check_positive(sigma2, "sigma2")
     alpha, gamma = check_positive(alpha, "alpha"), check_positive(gamma, "gamma")
@@ -171,6 +175,3 @@ def _engine_h(
         meets_tol=3 * stderr <= tol_p,
         interval="3 standard errors (99.7% confidence)",
     )
-
-
-from .inverse import solve_sigma2, solve_sigma2_grid  # noqa: E402  (uses the engines above)

@@ -25,7 +25,7 @@ import numpy as np
 def asymptotic_h(m: int, n: int, x: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
     """``(x (R0 + R1), error estimate)`` for ``h_m(x)``; vectorised over ``x``."""
     x = np.asarray(x, dtype=float)
-    root = np.sqrt((x + n + m) ** 2 - 4.0 * n * m)
+    root = np.sqrt(x * x + 2.0 * x * (n + m) + float(n - m) ** 2)  # sqrt(D), no cancellation
     # R0 in the cancellation-free form 2 n / (sqrt(D) + x + (n - m)) / ... : rationalise
     # sqrt(D) - x - (n - m) = 4 m x / (sqrt(D) + x + (n - m)) when n >= m; use it for both signs
     # through the symmetric expression below.

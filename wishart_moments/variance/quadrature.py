@@ -82,5 +82,8 @@ def quadrature_h(
     x = np.asarray(x, dtype=float)
     gauss, radau, beta = jacobi_pair(p, q, nodes)
     lower = x * _continued_fraction(x, gauss, beta[:nodes])
-    upper = x * _continued_fraction(x, radau, beta)
-    return lower, np.minimum(upper, 1.0)
+    # The Radau matrix is singular (node at 0): at x ~ 1e-16 of the spectrum the last pivot can
+    # round to 0; h <= 1 always, so the upper bound is then clipped to 1 (still valid).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        upper = x * _continued_fraction(x, radau, beta)
+    return lower, np.where(np.isfinite(upper), np.minimum(upper, 1.0), 1.0)
