@@ -145,6 +145,7 @@ def _verify_engines(kmax: int, caps: dict[str, int]) -> dict[str, int]:
 def _verify(args: argparse.Namespace) -> int:
     kmax = check_order(args.kmax, name="kmax")
     caps = {
+        "five_term": kmax,
         "matchings": check_order(args.matchings_kmax, name="--matchings-kmax"),
         "zonal": check_order(args.zonal_kmax, name="--zonal-kmax"),
     }
@@ -155,7 +156,7 @@ def _verify(args: argparse.Namespace) -> int:
 
     failures: list[str] = []
     reference: dict[int, CoefficientMatrix] = {}
-    print(f"{'k':>3}  {'engines':<28}  {'invariants':<10}  {'agree':<5}  {'paper':<7}  time")
+    print(f"{'k':>3}  {'engines':<38}  {'invariants':<10}  {'agree':<5}  {'paper':<7}  time")
     for k in range(1, kmax + 1):
         tables: dict[str, CoefficientMatrix] = {}
         start = time.perf_counter()
@@ -174,7 +175,7 @@ def _verify(args: argparse.Namespace) -> int:
         paper_bad = [f"k={k} paper: {d}" for d in paper or []]
         failures += bad + disagree + paper_bad
         print(
-            f"{k:>3}  {', '.join(tables):<28}  {'FAIL' if bad else 'ok':<10}  "
+            f"{k:>3}  {', '.join(tables):<38}  {'FAIL' if bad else 'ok':<10}  "
             f"{'FAIL' if disagree else 'ok':<5}  "
             f"{'-' if paper is None else 'FAIL' if paper_bad else 'ok':<7}  {elapsed:.2f} s"
         )
