@@ -306,3 +306,31 @@ def test_variance_series_symbolic():
     assert f(20, 40, 1.0, 2000.0, 1.0) == pytest.approx(1 - value, rel=1e-12)
     with pytest.raises(ValueError):
         variance_series(0)
+
+
+def test_conditioned_sampler_is_exact_for_one_row() -> None:
+    # p = 1: conditioning on d_1^2 leaves nothing random, so every sample equals the closed form.
+    from wishart_moments.variance.exact import exact_h1
+    from wishart_moments.variance.monte_carlo import bidiagonal_squares, conditioned_resolvent_h
+
+    rng = np.random.default_rng(5)
+    for q in (1, 2, 3, 8):
+        for x in (0.01, 1.0, 300.0):
+            values = conditioned_resolvent_h(*bidiagonal_squares(1, q, 4, rng), x, q)
+            assert np.allclose(values, exact_h1(q, x), rtol=1e-10, atol=0)
+
+
+@pytest.mark.parametrize(("p", "q", "x"), [(2, 2, 0.2), (3, 3, 0.03), (4, 6, 0.5), (8, 8, 0.08)])
+def test_conditioned_sampler_has_the_plain_mean_and_less_variance(p: int, q: int, x: float) -> None:
+    from wishart_moments.variance.monte_carlo import (
+        bidiagonal_squares,
+        conditioned_resolvent_h,
+        resolvent_h,
+    )
+
+    diag2, sub2 = bidiagonal_squares(p, q, 200_000, np.random.default_rng(11))
+    plain = resolvent_h(diag2, sub2, x)
+    conditioned = conditioned_resolvent_h(diag2, sub2, x, q - p + 1)
+    stderr = np.hypot(plain.std(), conditioned.std()) / np.sqrt(plain.size)
+    assert abs(plain.mean() - conditioned.mean()) < 5 * stderr
+    assert conditioned.var() < plain.var() / 1.3
