@@ -19,6 +19,8 @@ import math
 import torch
 from torch import Tensor
 
+from wishart_moments._validation import check_positive_real
+
 from .lyapunov import lyapunov_normal_, lyapunov_orthogonal_
 
 __all__ = [
@@ -38,13 +40,6 @@ def _fan_in(tensor: Tensor) -> int:
     return tensor.shape[1]
 
 
-def _positive(name: str, value: float) -> float:
-    number = float(value)
-    if not (number > 0 and math.isfinite(number)):
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    return number
-
-
 def scaled_normal_(
     tensor: Tensor, scale: float = 1.0, generator: torch.Generator | None = None
 ) -> Tensor:
@@ -54,7 +49,7 @@ def scaled_normal_(
     512 x 512, alpha = gamma = 1) and ``scale = 10`` its prescription (about 0.90); experiments
     sweep ``scale`` exactly as the paper does.
     """
-    sigma = _positive("scale", scale) / math.sqrt(_fan_in(tensor))
+    sigma = check_positive_real(scale, "scale") / math.sqrt(_fan_in(tensor))
     return torch.nn.init.normal_(tensor, 0.0, sigma, generator=generator)
 
 
@@ -96,10 +91,10 @@ def variance_prescribed_(
     ``(0, input_variance * gamma^2 * min(m, n) / m)``.
     """
     m, n = tensor.shape[0], _fan_in(tensor)
-    target = _positive("target_variance", target_variance)
-    alpha = _positive("alpha", alpha)
-    gamma = _positive("gamma", gamma)
-    input_variance = _positive("input_variance", input_variance)
+    target = check_positive_real(target_variance, "target_variance")
+    alpha = check_positive_real(alpha, "alpha")
+    gamma = check_positive_real(gamma, "gamma")
+    input_variance = check_positive_real(input_variance, "input_variance")
     unit_target = target / input_variance
     try:
         sigma2 = _solve_sigma2_cached(m, n, unit_target, alpha, gamma)

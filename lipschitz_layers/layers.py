@@ -9,6 +9,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from wishart_moments._validation import check_positive_int
+
 from . import init as ldlt_init
 from .parametrizations import LDLTNormalization
 
@@ -47,9 +49,8 @@ class LDLTLinear(nn.Module):
         dtype: torch.dtype | None = None,
     ) -> None:
         super().__init__()
-        for name, value in (("in_features", in_features), ("out_features", out_features)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        in_features = check_positive_int(in_features, "in_features")
+        out_features = check_positive_int(out_features, "out_features")
         factory = {"device": device, "dtype": dtype}
         self.in_features = in_features
         self.out_features = out_features

@@ -8,6 +8,8 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
+from wishart_moments._validation import check_positive_int
+
 from .layers import LDLTLinear
 from .propagation import activation_second_moment
 
@@ -38,8 +40,7 @@ class LDLTMLP(nn.Sequential):
         device: torch.device | str | None = None,
         dtype: torch.dtype | None = None,
     ) -> None:
-        if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
-            raise ValueError(f"depth must be a positive integer, got {depth!r}")
+        depth = check_positive_int(depth, "depth")
         widths = [in_features] + [hidden_features] * (depth - 1) + [out_features]
         modules: list[nn.Module] = []
         for index in range(depth):

@@ -26,14 +26,9 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
+from wishart_moments._validation import check_positive_real
+
 __all__ = ["LDLTNormalization", "ldlt_normalize"]
-
-
-def _check_positive(name: str, value: float | Tensor) -> float:
-    number = float(value)
-    if not number > 0 or number == float("inf"):
-        raise ValueError(f"{name} must be a finite number > 0, got {number!r}")
-    return number
 
 
 def _unit_roundoff(weight: Tensor) -> float:
@@ -92,8 +87,8 @@ class LDLTNormalization(nn.Module):
         dtype: torch.dtype | None = None,
     ) -> None:
         super().__init__()
-        alpha = _check_positive("alpha", alpha)
-        gamma = _check_positive("gamma", gamma)
+        alpha = check_positive_real(alpha, "alpha")
+        gamma = check_positive_real(gamma, "gamma")
         factory = {"device": device, "dtype": dtype}
         log_alpha = torch.tensor(alpha, **factory).log()
         if learn_alpha:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import math
 
+from ._validation import check_positive_real
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     var = subparsers.add_parser(
@@ -48,9 +50,7 @@ def _variance(args: argparse.Namespace) -> int:
     from .variance import output_variance
 
     if args.sigma is not None:
-        if not (math.isfinite(args.sigma) and args.sigma > 0):
-            raise ValueError(f"sigma must be a positive finite number, got {args.sigma!r}")
-        sigma2 = args.sigma**2
+        sigma2 = check_positive_real(args.sigma, "sigma") ** 2
     else:
         sigma2 = args.sigma2
     result = output_variance(

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._common import check_positive, check_size, check_tol, lift, shape
+from .._validation import check_positive_int, check_positive_real
+from ._common import check_tol, lift, shape
 from .asymptotic import asymptotic_h
 from .auto import auto_h
 from .exact import exact_h1
@@ -72,9 +73,9 @@ def output_variance(
 
     ``seed=None``: ``"auto"`` uses a fixed seed (same input, same output); ``"monte_carlo"`` draws
     fresh entropy. Raises ValueError naming any bad argument."""
-    m, n = check_size(m, "m"), check_size(n, "n")
-    sigma2 = check_positive(sigma2, "sigma2")
-    alpha, gamma = check_positive(alpha, "alpha"), check_positive(gamma, "gamma")
+    m, n = check_positive_int(m, "m"), check_positive_int(n, "n")
+    sigma2 = check_positive_real(sigma2, "sigma2")
+    alpha, gamma = check_positive_real(alpha, "alpha"), check_positive_real(gamma, "gamma")
     tol = check_tol(tol)
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}: allowed are {', '.join(map(repr, METHODS))}")

@@ -12,30 +12,12 @@ Wishart with ``q`` degrees of freedom (no eigenvalue at 0). The engines compute 
 
 from __future__ import annotations
 
-import math
-import numbers
-
-
-def check_size(value: object, name: str) -> int:
-    """Return a positive integer matrix dimension, else raise ValueError."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def check_positive(value: object, name: str) -> float:
-    """Return a finite positive real, else raise ValueError."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    out = float(value)
-    if not (math.isfinite(out) and out > 0):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return out
+from .._validation import check_positive_real
 
 
 def check_tol(tol: object) -> float:
     """Return a tolerance in (0, 1), else raise ValueError."""
-    out = check_positive(tol, "tol")
+    out = check_positive_real(tol, "tol")
     if out >= 1:
         raise ValueError(f"tol must be in (0, 1), got {tol!r}")
     return out

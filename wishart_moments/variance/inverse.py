@@ -18,7 +18,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from ._common import check_positive, check_size, check_tol, shape
+from .._validation import check_positive_int, check_positive_real
+from ._common import check_tol, shape
 from .asymptotic import asymptotic_h
 from .auto import ASYMPTOTIC_MIN_SIZE, DEFAULT_SEED, PER_SAMPLE_STD
 from .exact import exact_h1
@@ -118,8 +119,8 @@ def solve_sigma2_grid(
     tol: float = 1e-4,
 ) -> np.ndarray:
     """``sigma^2`` for every target variance (array in, array out); see :func:`solve_sigma2`."""
-    m, n = check_size(m, "m"), check_size(n, "n")
-    alpha, gamma = check_positive(alpha, "alpha"), check_positive(gamma, "gamma")
+    m, n = check_positive_int(m, "m"), check_positive_int(n, "n")
+    alpha, gamma = check_positive_real(alpha, "alpha"), check_positive_real(gamma, "gamma")
     tol = check_tol(tol)
     p, q = shape(m, n)
     sup = gamma**2 * p / m
@@ -150,8 +151,8 @@ def solve_sigma2(
     """
     if isinstance(target, bool) or not isinstance(target, (int, float, np.floating)):
         raise ValueError(f"target must be a real number, got {target!r}")
-    m, n = check_size(m, "m"), check_size(n, "n")
-    alpha, gamma = check_positive(alpha, "alpha"), check_positive(gamma, "gamma")
+    m, n = check_positive_int(m, "m"), check_positive_int(n, "n")
+    alpha, gamma = check_positive_real(alpha, "alpha"), check_positive_real(gamma, "gamma")
     return _solve_cached(m, n, float(target), alpha, gamma, check_tol(tol))
 
 

@@ -24,6 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .._validation import check_positive_int
 from .moments import trace_moments
 
 DEFAULT_NODES = 15  # moments up to order 31: the recursion's cheap range
@@ -54,8 +55,7 @@ def _chebyshev(moments: tuple[Fraction, ...], count: int) -> tuple[list[Fraction
 def jacobi_pair(p: int, q: int, nodes: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Float ``(alpha_gauss, alpha_radau, beta)`` of the ``nodes``-point Gauss rule and the
     ``nodes + 1``-point Radau rule at 0 (``beta`` has ``nodes + 1`` entries, ``beta_0 = 1``)."""
-    if nodes < 1:
-        raise ValueError(f"nodes must be a positive integer, got {nodes!r}")
+    nodes = check_positive_int(nodes, "nodes")
     alpha, beta = _chebyshev(trace_moments(p, q, 2 * nodes + 1), nodes + 1)
     # Radau: replace alpha_N so that pi_{N+1}(0) = 0; r_k = pi_k(0) / pi_{k-1}(0).
     ratio = -alpha[0]
