@@ -11,6 +11,7 @@ Importing this package never imports SymPy or Numba.
 from __future__ import annotations
 
 from . import init, lyapunov
+from .certify import activation_lipschitz, certified_accuracy, certified_radius
 from .layers import LDLTLinear
 from .lyapunov import critical_scale, lyapunov_exponent, lyapunov_variance
 from .networks import LDLTMLP
@@ -21,7 +22,10 @@ __all__ = [
     "LDLTMLP",
     "LDLTLinear",
     "LDLTNormalization",
+    "activation_lipschitz",
     "activation_second_moment",
+    "certified_accuracy",
+    "certified_radius",
     "critical_scale",
     "init",
     "ldlt_normalize",

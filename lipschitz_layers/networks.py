@@ -10,6 +10,7 @@ from torch import Tensor, nn
 
 from wishart_moments._validation import check_positive_int
 
+from .certify import activation_lipschitz
 from .layers import LDLTLinear
 from .propagation import activation_second_moment
 
@@ -67,6 +68,20 @@ class LDLTMLP(nn.Sequential):
     @property
     def ldlt_layers(self) -> list[LDLTLinear]:
         return [module for module in self if isinstance(module, LDLTLinear)]
+
+    def lipschitz_constant(self) -> float:
+        """The certified l2 Lipschitz bound ``prod_l |gamma_l| * prod_a Lip(activation_a)``.
+
+        Each LDLT layer is ``|gamma|``-Lipschitz (``||gamma W R^{-1}||_2 <= |gamma|``), each
+        activation contributes its constant (``certify.activation_lipschitz``).
+        """
+        bound = 1.0
+        for module in self:
+            if isinstance(module, LDLTLinear):
+                bound *= abs(float(module.gamma.detach()))
+            else:
+                bound *= activation_lipschitz(module)
+        return bound
 
     def reset_parameters(
         self,
