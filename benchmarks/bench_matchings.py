@@ -19,9 +19,9 @@ from collections.abc import Callable
 import numpy as np
 from numba import get_num_threads, njit, prange
 
+from wishart_moments.engines.matchings import _count_matchings, matchings_matrix
+from wishart_moments.engines.recursion import recursion_matrix
 from wishart_moments.layout import CoefficientMatrix, double_factorial
-from wishart_moments.matchings import _count_matchings, matchings_matrix
-from wishart_moments.recursion import recursion_matrix
 
 
 @njit(cache=True, inline="always")

@@ -82,7 +82,7 @@ def how_far(engine: str, budget: float) -> tuple[int, float]:
 
 
 def one_sweep(k: int) -> None:
-    from wishart_moments import recursion
+    from wishart_moments.engines import recursion
 
     kinds: list[tuple[str, object]] = [("int", 1)]
     try:

@@ -16,9 +16,9 @@ from __future__ import annotations
 import argparse
 import time
 
-from wishart_moments import zonal
 from wishart_moments._validation import check_order
-from wishart_moments.recursion import recursion_matrix
+from wishart_moments.engines import zonal
+from wishart_moments.engines.recursion import recursion_matrix
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from wishart_moments.cli import main
 from wishart_moments.coefficients import engine_limit
-from wishart_moments.recursion import recursion_matrix
+from wishart_moments.engines.recursion import recursion_matrix
 from wishart_moments.tables import read_table
 
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from wishart_moments.engines.recursion import multi_trace_moment, recursion_matrix
 from wishart_moments.layout import (
     CoefficientMatrix,
     double_factorial,
@@ -15,7 +16,6 @@ from wishart_moments.layout import (
     matrix_from_terms,
     terms_from_matrix,
 )
-from wishart_moments.recursion import multi_trace_moment, recursion_matrix
 
 
 def test_double_factorial() -> None:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import pytest
 
 from wishart_moments import MAX_K_MATCHINGS, matchings_matrix
+from wishart_moments.engines.matchings import _count_matchings, _tail_table
+from wishart_moments.engines.matchings_reference import (
+    factor_indices,
+    perfect_matchings,
+    reference_matrix,
+)
+from wishart_moments.engines.recursion import recursion_matrix
 from wishart_moments.layout import double_factorial
-from wishart_moments.matchings import _count_matchings, _tail_table
-from wishart_moments.recursion import recursion_matrix
-from wishart_moments.reference import factor_indices, perfect_matchings, reference_matrix
 
 
 def test_reference_building_blocks() -> None:

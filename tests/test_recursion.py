@@ -7,10 +7,10 @@ from math import comb
 import numpy as np
 import pytest
 
-from wishart_moments import five_term, recursion
+from wishart_moments.engines import five_term, recursion
+from wishart_moments.engines.recursion import multi_trace_moment, recursion_matrix
 from wishart_moments.layout import double_factorial
 from wishart_moments.paper import PAPER_KMAX, paper_differences
-from wishart_moments.recursion import multi_trace_moment, recursion_matrix
 
 K_MAX = 60  # every table up to here is built once (a few seconds) and checked
 

@@ -8,7 +8,7 @@ import pytest
 import sympy
 
 from wishart_moments import symbolic
-from wishart_moments.recursion import recursion_matrix
+from wishart_moments.engines.recursion import recursion_matrix
 from wishart_moments.symbolic import (
     m,
     multi_trace_moment_expr,

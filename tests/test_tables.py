@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wishart_moments.coefficients import coefficient_matrix, engine_limit
+from wishart_moments.engines.recursion import multi_trace_moment, recursion_matrix
 from wishart_moments.layout import CoefficientMatrix, double_factorial
 from wishart_moments.paper import PAPER_KMAX, paper_differences, paper_table
-from wishart_moments.recursion import multi_trace_moment, recursion_matrix
 from wishart_moments.tables import (
     ENV_TABLES_DIR,
     checksum,

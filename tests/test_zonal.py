@@ -11,12 +11,10 @@ import pytest
 import sympy
 
 import wishart_moments
-from wishart_moments import zonal
-from wishart_moments.layout import CoefficientMatrix
-from wishart_moments.matchings import matchings_matrix
-from wishart_moments.paper import paper_differences
-from wishart_moments.recursion import recursion_matrix
-from wishart_moments.zonal import (
+from wishart_moments.engines import zonal
+from wishart_moments.engines.matchings import matchings_matrix
+from wishart_moments.engines.recursion import recursion_matrix
+from wishart_moments.engines.zonal import (
     MAX_K_ZONAL,
     generalized_pochhammer,
     james_expectation,
@@ -28,6 +26,8 @@ from wishart_moments.zonal import (
     zonal_polynomial,
     zonal_values,
 )
+from wishart_moments.layout import CoefficientMatrix
+from wishart_moments.paper import paper_differences
 
 F = Fraction
 

@@ -193,7 +193,7 @@ def _verify_cached(
     folder: Path, reference: dict[int, CoefficientMatrix], failures: list[str]
 ) -> int:
     """Read every ``k*.json`` table in ``folder``; compare with the recursion; count them."""
-    from .recursion import recursion_matrix
+    from .engines.recursion import recursion_matrix
 
     paths = sorted(folder.glob("k*.json")) if folder.is_dir() else []
     for path in paths:

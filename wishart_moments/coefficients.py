@@ -30,7 +30,7 @@ _ENGINE_FUNCTIONS: dict[str, tuple[str, str, str | None]] = {
 
 
 def _engine_module(engine: str) -> Any:
-    qualified = f"{__package__}.{_ENGINE_FUNCTIONS[engine][0]}"
+    qualified = f"{__package__}.engines.{_ENGINE_FUNCTIONS[engine][0]}"
     try:
         return importlib.import_module(qualified)
     except ModuleNotFoundError as exc:

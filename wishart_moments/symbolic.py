@@ -61,7 +61,7 @@ def multi_trace_moment_expr(parts: Iterable[int]) -> sympy.Expr:
     Computed by the Stein recursion; ``tr(S^0) = m``. E.g. ``[1, 1]`` gives
     ``sigma^4 (n^2 m^2 + 2 n m)``.
     """
-    from .recursion import multi_trace_moment
+    from .engines.recursion import multi_trace_moment
 
     parts = list(parts)
     terms = multi_trace_moment(parts)

@@ -300,7 +300,7 @@ def load_table(
             f"{problem}; regenerate it with `wishart-moments generate --kmax {k} "
             f"--out {folder}` or call load_table(k, rebuild=True)"
         )
-    from .recursion import recursion_matrix
+    from .engines.recursion import recursion_matrix
 
     cm = recursion_matrix(k)
     try:

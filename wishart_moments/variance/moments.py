@@ -1,8 +1,8 @@
 """Exact moments ``(1/p) E tr(S_1^k)`` of the ``p x p`` Wishart with ``q`` degrees of freedom.
 
 ``E tr(S^k)`` is symmetric in ``(m, n)``, so the ``m x m`` moments are ``(p/m)`` times these.
-Evaluated from the exact Stein recursion (:mod:`wishart_moments.recursion`, pure Python) at the
-given integers: every moment is an exact :class:`fractions.Fraction`.
+Evaluated from the exact Stein recursion (:mod:`wishart_moments.engines.recursion`, pure Python)
+at the given integers: every moment is an exact :class:`fractions.Fraction`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 from functools import lru_cache
 
-from ..recursion import multi_trace_moment
+from ..engines.recursion import multi_trace_moment
 
 
 @lru_cache(maxsize=64)

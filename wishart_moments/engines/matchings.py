@@ -16,8 +16,8 @@ from functools import cache
 
 import numpy as np
 
-from ._validation import check_order
-from .layout import CoefficientMatrix, double_factorial
+from .._validation import check_order
+from ..layout import CoefficientMatrix, double_factorial
 
 #: Largest ``k`` accepted by :func:`matchings_matrix`. The work grows like ``(2k-1)!!``, about
 #: ``2k``-fold per order: k = 13 (7.9e12 matchings) takes seconds, k = 14 (2.1e14) took 266 s
@@ -40,7 +40,7 @@ Progress = Callable[[int, int], object]
 
 @cache
 def _tail_table(r: int) -> tuple[np.ndarray, np.ndarray]:
-    from .kernels.matchings import partition_strides, tail_histogram
+    from ..kernels.matchings import partition_strides, tail_histogram
 
     strides = partition_strides(r)
     partitions = np.array([p + (0,) * (r - len(p)) for p in _partitions(r, r)], dtype=np.int64)
@@ -102,7 +102,7 @@ def _count_matchings(
     pairs are closed by table look-up, subtrees are split off after ``split_depth`` pairs."""
     from numba import get_num_threads
 
-    from .kernels.matchings import count_subtrees
+    from ..kernels.matchings import count_subtrees
 
     r = min(tail_pairs, k)
     depth = max(0, min(split_depth, k - r))

@@ -46,8 +46,8 @@ from math import factorial, gcd, lcm, prod
 from operator import mul
 from typing import TYPE_CHECKING, Any
 
-from ._validation import check_order
-from .layout import CoefficientMatrix
+from .._validation import check_order
+from ..layout import CoefficientMatrix
 
 if TYPE_CHECKING:
     import numpy as np

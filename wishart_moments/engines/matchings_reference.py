@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 import networkx as nx
 
-from ._validation import check_order
-from .layout import CoefficientMatrix
+from .._validation import check_order
+from ..layout import CoefficientMatrix
 
 #: k = 7 (135 135 matchings) takes about 8 s; k = 8 (2 027 025) would take minutes.
 MAX_K_REFERENCE = 7

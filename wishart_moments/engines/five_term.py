@@ -13,7 +13,7 @@ With ``sigma = 1``, ``s = n + m`` and ``p = n m``, for every ``k >= 5``
 (``_COEFFICIENTS`` below). It was found by fitting, not derived: among recursions of order 4
 whose coefficients are polynomials of degree <= 5 in ``k`` and weighted degree <= j in
 ``(s, p)``, it is the only one (up to a factor) that the exact moments from the multi-trace
-Stein recursion (:mod:`wishart_moments.recursion`) satisfy for ``5 <= k <= 14``; the tests
+Stein recursion (:mod:`wishart_moments.engines.recursion`) satisfy for ``5 <= k <= 14``; the tests
 re-derive it that way and check it against the multi-trace recursion for every ``k <= 60``. No
 proof is known to us (Ledoux, Ann. IHP 2009, proves five-term recursions of this kind for the
 Gaussian orthogonal and symplectic ensembles). ``M_1 .. M_4`` come from the multi-trace recursion.
@@ -31,8 +31,8 @@ from functools import lru_cache
 from itertools import islice
 from math import ceil
 
-from ._validation import check_order
-from .layout import CoefficientMatrix, Terms, double_factorial
+from .._validation import check_order
+from ..layout import CoefficientMatrix, Terms, double_factorial
 
 # (j, u, v) -> coefficients (constant first) of the polynomial in k multiplying s^u p^v in c_j.
 _COEFFICIENTS: dict[tuple[int, int, int], tuple[int, ...]] = {

@@ -27,7 +27,7 @@ A state of total ``t`` needs only states of total ``t - 1``: the reachable state
 then evaluated layer by layer, each dropped when its last user is done (about one layer is held).
 
 This is the reference engine (``engine="recursion"``). The faster five-term recursion in ``k``
-of :mod:`wishart_moments.five_term` (``engine="five_term"``) was fitted to it and is checked
+of :mod:`wishart_moments.engines.five_term` (``engine="five_term"``) was fitted to it and is checked
 against it in the tests.
 """
 
@@ -38,8 +38,8 @@ from functools import lru_cache
 from math import ceil, comb
 from typing import Any
 
-from ._validation import check_order
-from .layout import CoefficientMatrix, Terms, double_factorial
+from .._validation import check_order
+from ..layout import CoefficientMatrix, Terms, double_factorial
 
 State = tuple[int, ...]
 

@@ -1,0 +1,12 @@
+"""The exact engines behind the coefficient tables, one module per derivation.
+
+Data flows ``kernels -> engines -> tables -> variance -> CLI``:
+
+* ``recursion``: the multi-trace Stein / Schwinger-Dyson recursion (default, any ``k``);
+* ``five_term``: a five-term recursion in ``k`` fitted to and checked against ``recursion``;
+* ``matchings``: the paper's Wick enumeration of perfect matchings (Numba kernels in
+  ``wishart_moments.kernels``), with ``matchings_reference`` (networkx, slow) beside it;
+* ``zonal``: James' theorem and the change of basis to zonal polynomials.
+
+Modules load on first use (``wishart_moments.coefficients``), so the recursion never loads Numba.
+"""
