@@ -407,7 +407,7 @@ def train_run(
 def run_configs(args: argparse.Namespace, datasets: list[Dataset]) -> list[dict[str, Any]]:
     """dataset x model x depth x seed, in that order."""
     configs = []
-    models = model_names(list(args.targets), list(args.scales), torchlip=not args.no_torchlip)
+    models = selected_models(args)
     fixed = {
         "width": args.width,
         "activation": "elu",
@@ -604,6 +604,19 @@ def _positive_floats(name: str, values: list[float], allow_zero: bool = False) -
             raise ValueError(f"--{name} values must be finite and {bound}, got {value!r}")
 
 
+def selected_models(args: argparse.Namespace) -> list[str]:
+    """The grid's models: ``model_names`` of the options, restricted to ``--models``."""
+    names = model_names(list(args.targets), list(args.scales), torchlip=not args.no_torchlip)
+    if not args.models:
+        return names
+    unknown = [m for m in args.models if m not in names]
+    if unknown:
+        raise ValueError(
+            f"unknown model {unknown[0]!r} in --models: allowed are {', '.join(names)}"
+        )
+    return [m for m in names if m in args.models]
+
+
 def _check_args(args: argparse.Namespace) -> None:
     for name in ("width", "epochs", "batch_size", "eval_every", "workers"):
         if getattr(args, name) < 1:
@@ -617,6 +630,8 @@ def _check_args(args: argparse.Namespace) -> None:
     for target in args.targets:
         if not 0 < target < 1:
             raise ValueError(f"--targets values must lie in (0, 1), got {target!r}")
+    if "torchlip_spectral_groupsort" in selected_models(args) and args.width % 2:
+        raise ValueError(f"--width must be even for GroupSort2 (torchlip), got {args.width}")
     if args.data is not None and not Path(args.data).is_file():
         raise ValueError(f"--data {str(args.data)!r} does not exist")
     if "higgs" in (args.dataset or []) and args.data is None:
@@ -651,6 +666,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="paper family c: W_ij ~ N(0, (c / sqrt(n))^2)",
     )
     add("--no-torchlip", action="store_true", help="leave out the deel-torchlip baseline")
+    add("--models", nargs="+", help="run only these of the models (names as in results.csv)")
     add(
         "--radii",
         nargs="+",
@@ -659,7 +675,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="l2 radii of the certified accuracy (standardised features)",
     )
     add("--width", type=int, default=64)
-    add("--epochs", type=int, default=30)
+    add("--epochs", type=int, default=20)
     add("--batch-size", type=int, default=64)
     add("--optimizer", choices=("sgd", "adamw"), default="adamw")
     add("--lr", type=float, default=3e-3, help="initial learning rate")
@@ -670,7 +686,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=1.0,
         help="cross-entropy on logit-scale x logits (certificates use the logits themselves)",
     )
-    add("--eval-every", type=int, default=10, help="test accuracy every this many epochs")
+    add("--eval-every", type=int, default=5, help="test accuracy every this many epochs")
     add("--higgs-train", type=int, default=100_000, help="HIGGS training rows")
     add("--higgs-test", type=int, default=20_000, help="HIGGS test rows")
     add_backend_arguments(parser, "results.sqlite")
@@ -715,7 +731,7 @@ def main(args: argparse.Namespace) -> int:
         "command": "python -m experiments.certified_robustness " + " ".join(sys.argv[1:]),
         "quick": args.quick,
         "datasets": [d.identity() for d in datasets],
-        "models": model_names(list(args.targets), list(args.scales), not args.no_torchlip),
+        "models": selected_models(args),
         "depths": args.depths,
         "seeds": args.seeds,
         "training": {
