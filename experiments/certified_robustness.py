@@ -698,7 +698,7 @@ QUICK = {
     "seeds": [0],
     "targets": [0.9],
     "scales": [1.0, 10.0],
-    "epochs": 20,
+    "epochs": 15,
     "eval_every": 5,
 }
 
