@@ -31,7 +31,8 @@ E[ELU(Z)^2]``, ``Z ~ N(0, s_l)``, ``q_l`` the exact one-layer output variance (v
 initial weights, GroupSort preserves norms).
 
 Outputs in ``--out``: ``results.csv`` (one row per dataset x model x depth x seed),
-``summary.csv`` (means and standard deviations over seeds), ``config.json``, and figures
+``summary.csv`` (means and standard deviations over seeds) and ``table.md`` (the same as a
+Markdown table), ``config.json``, and figures
 ``certified_vs_radius_<dataset>.png`` and ``accuracy_vs_depth_<dataset>.png`` and
 ``init_variance.png``. Runs are stored one by one in ``results.sqlite`` (``experiments/store``),
 so an interrupted run resumes; ``--backend ray`` runs them on Ray like the HIGGS sweep.
@@ -526,7 +527,7 @@ def _depth_figure(rows: list[dict[str, Any]], dataset: str, path: Path) -> Path:
     mine = [r for r in rows if r["dataset"] == dataset]
     radius_cols = [k for k in mine[0] if k.startswith("certified_accuracy_")]
     middle = radius_cols[len(radius_cols) // 2]
-    fig, axes = _common.new_figure(1, 2, sharey=True)
+    fig, axes = _common.new_figure(1, 2)
     rng = np.random.default_rng(0)
     for ax, key in zip(axes[0], ("clean_accuracy", middle), strict=True):
         for model in sorted({r["model"] for r in mine}):
@@ -548,7 +549,16 @@ def _depth_figure(rows: list[dict[str, Any]], dataset: str, path: Path) -> Path:
                 alpha=0.15,
             )
         ax.set_xlabel("depth")
-        ax.set_title(f"{dataset}: " + key.replace("_", " "))
+        depths_all = sorted({r["depth"] for r in mine})
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(depths_all, [str(d) for d in depths_all])
+        ax.minorticks_off()
+        radius = key.removeprefix("certified_accuracy_")
+        ax.set_title(
+            f"{dataset}: clean accuracy"
+            if key == "clean_accuracy"
+            else f"{dataset}: certified accuracy, r = {radius}"
+        )
     axes[0][0].set_ylabel("test accuracy")
     axes[0][-1].legend(fontsize=6)
     return _common.save_figure_atomic(fig, path)
@@ -581,14 +591,41 @@ def _variance_figure(rows: list[dict[str, Any]], path: Path) -> Path:
     return _common.save_figure_atomic(fig, path)
 
 
+def markdown_table(summary: list[dict[str, Any]], radii: list[str]) -> str:
+    """A Markdown table of ``summary_rows``: mean (+- std over seeds) per dataset x model x
+    depth, certified accuracy at the chosen radii columns, seconds per epoch, initial output
+    variance measured / predicted."""
+
+    def cell(entry: dict[str, Any], key: str, digits: int = 3) -> str:
+        mean, std = entry[f"{key}_mean"], entry[f"{key}_std"]
+        return f"{mean:.{digits}f}" + (f" ± {std:.{digits}f}" if entry["seeds"] > 1 else "")
+
+    head = ["dataset", "model", "depth", "clean"] + [f"cert. r={r}" for r in radii]
+    head += ["s/epoch", "init var measured / predicted"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for e in summary:
+        cells = [e["dataset"], e["model"], str(e["depth"]), cell(e, "clean_accuracy")]
+        cells += [cell(e, f"certified_accuracy_{r}") for r in radii]
+        cells.append(f"{e['seconds_per_epoch_mean']:.2f}")
+        cells.append(
+            f"{e['init_output_variance_measured_mean']:.3g} / "
+            f"{e['init_output_variance_predicted_mean']:.3g}"
+        )
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def write_report(runs: list[RunRecord], out: Path) -> list[Path]:
     """``results.csv``, ``summary.csv`` and the figures of ``runs``; return the paths."""
     if not runs:
         raise ValueError("no finished runs: nothing to report")
     rows = result_rows(runs)
+    summary = summary_rows(rows)
+    radii = [k.removeprefix("certified_accuracy_") for k in rows[0] if k.startswith("certified_")]
     paths = [
         _common.write_csv_atomic(out / "results.csv", rows),
-        _common.write_csv_atomic(out / "summary.csv", summary_rows(rows)),
+        _common.write_csv_atomic(out / "summary.csv", summary),
+        _common.write_text_atomic(out / "table.md", markdown_table(summary, radii)),
     ]
     for dataset in sorted({r["dataset"] for r in rows}):
         paths.append(_radius_figure(rows, dataset, out / f"certified_vs_radius_{dataset}.png"))

@@ -78,6 +78,8 @@ def test_csv_has_one_row_per_run_and_the_documented_columns(tiny_run: Path) -> N
     assert config["runs"] == len(rows) and config["training"]["radii"] == [0.1, 0.5, 1.0, 2.0]
     summary = _rows(tiny_run / "summary.csv")
     assert len(summary) == len(rows) and all(s["seeds"] == "1" for s in summary)
+    table = (tiny_run / "table.md").read_text().splitlines()
+    assert len(table) == 2 + len(rows) and "cert. r=0.5" in table[0]
 
 
 def test_certified_accuracy_is_monotone_in_the_radius_and_below_clean(tiny_run: Path) -> None:
