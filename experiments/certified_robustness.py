@@ -115,6 +115,7 @@ def load_dataset(
     data: Path | None = None,
     higgs_train: int = 100_000,
     higgs_test: int = 20_000,
+    higgs_test_tail: int = 500_000,
 ) -> Dataset:
     """``digits`` / ``breast_cancer`` from scikit-learn (bundled, no download) or ``higgs`` from
     ``data`` (rows subsampled by ``experiments.higgs.load_higgs``; its test tail is the test set).
@@ -126,8 +127,13 @@ def load_dataset(
 
         if data is None:
             raise ValueError("dataset 'higgs' needs --data HIGGS.csv.gz")
-        split = load_higgs(data, higgs_train, higgs_test, seed=seed)
-        source = {"file": Path(data).name, "bytes": Path(data).stat().st_size, "seed": seed}
+        split = load_higgs(data, higgs_train, higgs_test, higgs_test_tail, seed=seed)
+        source = {
+            "file": Path(data).name,
+            "bytes": Path(data).stat().st_size,
+            "test_tail": higgs_test_tail,
+            "seed": seed,
+        }
         return Dataset(
             "higgs",
             split.x_train,
@@ -729,6 +735,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("--eval-every", type=int, default=5, help="test accuracy every this many epochs")
     add("--higgs-train", type=int, default=100_000, help="HIGGS training rows")
     add("--higgs-test", type=int, default=20_000, help="HIGGS test rows")
+    add("--higgs-test-tail", type=int, default=500_000, help="HIGGS: the last rows hold the test")
     add_backend_arguments(parser, "results.sqlite")
     return parser
 
@@ -765,7 +772,11 @@ def main(args: argparse.Namespace) -> int:
     datasets = []
     for name in dict.fromkeys(names):
         progress.note(f"loading {name}")
-        datasets.append(load_dataset(name, args.seed, args.data, args.higgs_train, args.higgs_test))
+        datasets.append(
+            load_dataset(
+                name, args.seed, args.data, args.higgs_train, args.higgs_test, args.higgs_test_tail
+            )
+        )
     configs = run_configs(args, datasets)
     config_text = {
         "command": "python -m experiments.certified_robustness " + " ".join(sys.argv[1:]),

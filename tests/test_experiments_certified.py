@@ -184,3 +184,17 @@ def test_bad_input_is_one_line_and_exit_status_2(
     assert "invalid choice" in capsys.readouterr().err
     with pytest.raises(ValueError, match="unknown dataset 'iris'"):
         load_dataset("iris")
+
+
+def test_higgs_runs_from_a_file_in_the_uci_format(tmp_path: Path) -> None:
+    from experiments.higgs import write_synthetic_higgs
+
+    data = write_synthetic_higgs(tmp_path / "HIGGS.csv.gz", 600, seed=0)
+    argv = ["--out", str(tmp_path), "--data", str(data), "--dataset", "higgs"]
+    argv += ["--higgs-train", "300", "--higgs-test", "100", "--higgs-test-tail", "200"]
+    argv += ["--depths", "2", "--seeds", "0", "--epochs", "1", "--width", "8"]
+    assert _run([*argv, "--models", "ldlt_he", "--threads", "1"]) == 0
+    (row,) = _rows(tmp_path / "results.csv")
+    assert row["dataset"] == "higgs" and 0.0 <= float(row["clean_accuracy"]) <= 1.0
+    config = json.loads((tmp_path / "config.json").read_text())
+    assert config["datasets"][0]["classes"] == 2 and config["datasets"][0]["n_test"] == 100
