@@ -90,6 +90,25 @@ def test_schur_matches_loop_equations_far_out() -> None:
         assert schur.moment_terms(mu) == moment_terms_at(mu, 2), mu
 
 
+@pytest.mark.parametrize("k", range(1, 11))
+def test_hook_characters_closed_form(k: int) -> None:
+    for nu in partitions_of(k):
+        chars = schur.characters(nu)
+        hooks = [chars.get((k - a,) + (1,) * a, 0) for a in range(k)]
+        assert list(schur.hook_characters(nu)) == hooks
+    assert sum(schur.characters((1,) * k).get(lam, 0) ** 2 for lam in partitions_of(k)) == (
+        factorial(k)
+    )
+
+
+def test_schur_cov_single_trace_against_multi_trace_route() -> None:
+    """At Sigma = I the covariance route (hook characters for [k], the full character table for
+    [k-1, 1]) gives the Sigma = I route."""
+    for k in (8, 9):
+        assert at_identity(schur.moment_terms_cov([k])) == schur.moment_terms([k])
+        assert at_identity(schur.moment_terms_cov([k - 1, 1])) == schur.moment_terms([k - 1, 1])
+
+
 # --- known values -----------------------------------------------------------------------------
 
 
@@ -162,7 +181,9 @@ def test_limits_and_beta() -> None:
     with pytest.raises(ValueError, match=f"<= {perm.MAX_K_REAL}"):
         perm.moment_terms_cov([perm.MAX_K_REAL, 1], 1)
     with pytest.raises(ValueError, match=f"<= {schur.MAX_K_COV}"):
-        schur.moment_terms_cov([schur.MAX_K_COV + 1])
+        schur.moment_terms_cov([schur.MAX_K_COV, 1])
+    with pytest.raises(ValueError, match=f"<= {schur.MAX_K_COV_SINGLE}"):
+        schur.moment_terms_cov([schur.MAX_K_COV_SINGLE + 1])
     with pytest.raises(ValueError, match="<= 8"):
         perm.reference_moment_terms([9])
     for beta in (3, 4, 0, 1.5, True, "2"):
