@@ -555,6 +555,8 @@ def moment_cov(
             )
             return sympy.simplify(expr.subs(subs))
         u = n - m_value
+        if cov is not None and not sigma.exact:
+            u = float(u)  # float covariance: floating-point solves
         value = stein.evaluate_terms(stein.inverse_moment_terms(mu, beta, u), traces)
         return _sympify_number(value)
     if isinstance(n, sympy.Basic):
@@ -608,7 +610,7 @@ def moment_matrix(
             for a, expr in coeffs.items():
                 result += sympy.simplify(expr.subs(subs)) * _as_sympy_matrix(sigma.matrix(a))
             return result
-        u = n - size
+        u = n - size if sigma.exact else float(n - size)
         terms = stein.inverse_matrix_terms_at(mu, power, beta, u)
     elif isinstance(n, sympy.Basic):
         sym_terms = stein.matrix_moment_terms(mu, power, beta)

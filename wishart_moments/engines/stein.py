@@ -391,25 +391,84 @@ def _solve(a: list[list[Any]], b: list[Any]) -> tuple[list[Any], Any]:
     return x, det
 
 
+def _bareiss_solve(a: list[list[int]], b: list[int]) -> tuple[list[Fraction], int]:
+    """Exact solve of the integer system ``a x = b`` (fraction-free Bareiss); also ``det a``."""
+    size = len(b)
+    rows = [[*row, b[i]] for i, row in enumerate(a)]
+    prev, sign = 1, 1
+    for k in range(size):
+        if rows[k][k] == 0:
+            piv = next((r for r in range(k + 1, size) if rows[r][k]), None)
+            if piv is None:
+                return [], 0
+            rows[k], rows[piv] = rows[piv], rows[k]
+            sign = -sign
+        rk = rows[k]
+        akk = rk[k]
+        for i in range(k + 1, size):
+            ri = rows[i]
+            aik = ri[k]
+            if aik:
+                for j in range(k + 1, size + 1):
+                    ri[j] = (akk * ri[j] - aik * rk[j]) // prev
+            else:
+                for j in range(k + 1, size + 1):
+                    ri[j] = (akk * ri[j]) // prev
+            ri[k] = 0
+        prev = akk
+    x = [Fraction(0)] * size
+    for r in range(size - 1, -1, -1):
+        row = rows[r]
+        s = Fraction(row[size])
+        for c in range(r + 1, size):
+            if row[c]:
+                s -= row[c] * x[c]
+        x[r] = s / row[r]
+    return x, sign * rows[size - 1][size - 1]
+
+
 def _inverse_step(terms: dict, d: int, alpha: Fraction, u: Any) -> tuple[dict, Any]:
-    """Solve ``(u I - K) X = terms * Lambda`` in degree ``d``; return ``(X, det(u I - K))``."""
+    """Solve ``(u I - K) X = terms * Lambda`` in degree ``d``; return ``(X, det(u I - K))``.
+
+    Exact ``u``: the system is scaled to integers and solved fraction-free; float ``u``: NumPy.
+    """
     basis, index, columns = _inverse_space(d, alpha)
     size = len(basis)
-    conv: Any = float if isinstance(u, float) else Fraction
-    zero = conv(0)
-    mat: list[list[Any]] = [[zero] * size for _ in range(size)]
+    if isinstance(u, float):
+        import numpy as np
+
+        mat = np.zeros((size, size))
+        for j, col in enumerate(columns):
+            for i, c in col:
+                mat[i, j] = -float(c)
+        mat[np.diag_indices(size)] += u
+        rhs = np.zeros(size)
+        for (lam, a), c in terms.items():
+            rhs[index[(lam, a + 1)]] += c
+        det = float(np.linalg.det(mat))
+        if det == 0:
+            raise ZeroDivisionError(f"n - m = {u} is a pole of the inverse moments of degree {d}")
+        x = np.linalg.solve(mat, rhs)
+        return {basis[i]: float(v) for i, v in enumerate(x) if v}, det
+    u = Fraction(u)
+    scale = alpha.denominator * u.denominator  # scale * (u I - K) is an integer matrix
+    imat = [[0] * size for _ in range(size)]
     for j, col in enumerate(columns):
         for i, c in col:
-            mat[i][j] = -conv(c)
+            imat[i][j] = -int(c * scale)
     for i in range(size):
-        mat[i][i] = mat[i][i] + u
-    rhs: list[Any] = [zero] * size
+        imat[i][i] += int(u * scale)
+    rhs_frac = [Fraction(0)] * size
     for (lam, a), c in terms.items():
-        rhs[index[(lam, a + 1)]] += c
-    x, det = _solve(mat, rhs)
+        rhs_frac[index[(lam, a + 1)]] += c
+    common = 1
+    for c in rhs_frac:
+        common = common * c.denominator // math.gcd(common, c.denominator)
+    rhs = [int(c * common) * scale for c in rhs_frac]
+    x, det = _bareiss_solve(imat, rhs)
     if det == 0:
         raise ZeroDivisionError(f"n - m = {u} is a pole of the inverse moments of degree {d}")
-    return {basis[i]: v for i, v in enumerate(x) if v}, det
+    return {basis[i]: v / common for i, v in enumerate(x) if v}, Fraction(det, scale**size)
 
 
 def _inverse_chain(mu: Partition, power: int, alpha: Fraction, u: Any) -> tuple[dict, Any]:
