@@ -96,6 +96,13 @@ def test_identity_covariance_matches_real_tables(parts: tuple[int, ...]) -> None
     }
 
 
+def test_zero_parts_are_traces_of_the_identity() -> None:
+    assert moment_cov([2, 0], n=5, cov=SIGMA) == 3 * moment_cov([2], n=5, cov=SIGMA)
+    assert moment_cov(2, n=5, m=3) == moment_cov([2], n=5, m=3)
+    assert moment_expression_cov([1, 0], inverse=True) == m * q1 / (u - 1)
+    assert moment_matrix([0], 1, n=5, cov=SIGMA) == 15 * SIGMA
+
+
 def test_scaled_identity_gives_sigma_powers() -> None:
     got = moment_cov([3, 1], n=7, cov=[[Fraction(1, 2), 0], [0, Fraction(1, 2)]])
     assert got == moment_cov([3, 1], n=7, m=2) / 16
