@@ -347,7 +347,7 @@ def moment_terms(parts: Iterable[int], beta: Any) -> dict[tuple[int, int], Fract
                 for j, y in enumerate(poly):
                     if y:
                         acc[(i, j)] = acc.get((i, j), Fraction(0)) + w * x * y
-    return {ij: c for ij, c in acc.items() if c}
+    return {ij: acc[ij] for ij in sorted(acc) if acc[ij]}
 
 
 # ---------------------------------------------------------------------------------------------
