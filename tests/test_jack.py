@@ -416,3 +416,23 @@ def test_inverse_covariance_monte_carlo(beta: int) -> None:
         err = sample.std() / np.sqrt(size)
         assert abs(sample.mean() - value(beta)) < 5 * err, (beta, parts)
         assert abs(sample.mean() - value(3 - beta)) > 5 * err, (beta, parts)
+
+
+def test_inverse_without_rational_roots_falls_back_to_gcd(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the root search disabled, the Q-gcd and SymPy-factor fallbacks give the same values."""
+    beta = F(3, 2)
+    expected = {mu: jack.inverse_moment_cov(mu, beta) for mu in [(2,), (2, 1), (1, 1, 1)]}
+    for fn in (jack._inverse_level, jack._inverse_jack_factors):
+        fn.cache_clear()
+    monkeypatch.setattr(jack, "_rational_roots", lambda p, bound: ({}, p))
+    try:
+        for mu, value in expected.items():
+            got = jack.inverse_moment_cov(mu, beta)
+            assert sympy.cancel(got - value) == 0, mu
+            num, den = jack._inverse_power_moments(sum(mu), beta)
+            slow = ref.inverse_power_moments_reference(sum(mu), beta)
+            for lam, row in slow.items():
+                assert [RatFun(jack._frac(x), jack._frac(den)) for x in num[lam]] == row
+    finally:
+        for fn in (jack._inverse_level, jack._inverse_jack_factors):
+            fn.cache_clear()
