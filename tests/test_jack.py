@@ -436,3 +436,20 @@ def test_inverse_without_rational_roots_falls_back_to_gcd(monkeypatch: pytest.Mo
     finally:
         for fn in (jack._inverse_level, jack._inverse_jack_factors):
             fn.cache_clear()
+
+
+def test_general_alpha_polynomial() -> None:
+    """Interpolation in alpha: E tr S^2 = nm(n+m) + (alpha-1) nm; a non-node alpha agrees."""
+    assert jack.moment_terms_general([2]) == {
+        (2, 1, 0): 1,
+        (1, 2, 0): 1,
+        (1, 1, 1): 1,
+        (1, 1, 0): -1,
+    }
+    for mu in [(3,), (2, 1), (2, 2), (3, 1, 1)]:
+        general = jack.moment_terms_general(mu)
+        for alpha in (F(3, 5), F(7, 2)):
+            at: dict = {}
+            for (i, j, e), c in general.items():
+                at[(i, j)] = at.get((i, j), F(0)) + c * alpha**e
+            assert {key: c for key, c in at.items() if c} == jack.moment_terms(mu, 2 / alpha)

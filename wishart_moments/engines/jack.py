@@ -350,6 +350,47 @@ def moment_terms(parts: Iterable[int], beta: Any) -> dict[tuple[int, int], Fract
     return {ij: acc[ij] for ij in sorted(acc) if acc[ij]}
 
 
+def _interpolate(xs: list[Fraction], ys: list[Fraction]) -> list[Fraction]:
+    """Coefficients (constant first) of the polynomial of degree < len(xs) through the points
+    (Newton divided differences, then Horner on the Newton form)."""
+    coefs = list(ys)
+    size = len(xs)
+    for j in range(1, size):
+        for i in range(size - 1, j - 1, -1):
+            coefs[i] = (coefs[i] - coefs[i - 1]) / (xs[i] - xs[i - j])
+    poly: up.Poly = up.trim([coefs[-1]])
+    for i in range(size - 2, -1, -1):  # poly = poly * (x - x_i) + c_i
+        poly = up.add(up.mul(poly, up.trim([-xs[i], Fraction(1)])), up.trim([coefs[i]]))
+    return list(poly)
+
+
+def moment_terms_general(parts: Iterable[int]) -> dict[tuple[int, int, int], int]:
+    """``E prod_i tr(S^{parts_i})`` at ``Sigma = I`` for general ``alpha = 2/beta`` as
+    ``{(i, j, l): coefficient of n^i m^j alpha^l}`` (integers), by exact interpolation in alpha.
+
+    The moment is a polynomial of degree ``< k = sum(parts)`` in alpha; it is evaluated at
+    ``alpha = 1, ..., k`` through the Jack route and the interpolant is checked at ``alpha = k+1``.
+    """
+    mu = check_parts(parts)
+    if not mu:
+        return {(0, 0, 0): 1}
+    k = sum(mu)
+    points = [Fraction(t) for t in range(1, k + 2)]
+    values = [moment_terms(mu, 2 / alpha) for alpha in points]
+    keys = sorted(set().union(*values))
+    out: dict[tuple[int, int, int], int] = {}
+    for key in keys:
+        ys = [v.get(key, Fraction(0)) for v in values]
+        poly = _interpolate(points[:k], ys[:k])
+        check = sum((c * points[k] ** e for e, c in enumerate(poly)), Fraction(0))
+        if check != ys[k]:
+            raise ArithmeticError(f"degree bound in alpha failed for n^{key[0]} m^{key[1]}")
+        for e, c in enumerate(poly):
+            if c:
+                out[(key[0], key[1], e)] = _as_int(c)
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # Inverse moments at Sigma = I: loop equations over Q(a)
 # ---------------------------------------------------------------------------------------------
@@ -844,4 +885,5 @@ __all__ = [
     "jack_basis",
     "moment_terms",
     "moment_terms_cov",
+    "moment_terms_general",
 ]
