@@ -34,9 +34,12 @@ Integrating ``sum_i d/dy_i [y_i^{s+1} f P]`` by parts (``f = q_nu``, ``s >= 1``)
     [(s-1)(1 - beta/2) - a] E[q_s f] + sum_j nu_j E[q_{s+nu_j} f / q_{nu_j}]
         + beta/2 sum_{t=1}^{s-1} E[q_t q_{s-t} f] = -beta/2 E[q_{s-1} f],      q_0 = m.
 
-At each degree this is a linear system ``(C - a I) x = b`` (``C`` constant): solved exactly over
-``Q(a)`` with polynomials in ``m``. The inverse moment of degree ``k`` is finite iff
-``beta (n - m + 1) / 2 > k`` (i.e. ``a + 1 > k``).
+At each degree this is a linear system ``(C - a I) x = b`` (``C`` constant), solved exactly by
+fraction-free (Bareiss) elimination over ``Z[a]`` with polynomials in ``m`` as right-hand sides;
+common factors are cancelled at the rational roots of ``det(C - a I)`` (the eigenvalues of ``C``,
+found by the rational root theorem inside the Gershgorin bound; a gcd over ``Q`` covers any other
+factor). The inverse moment of degree ``k`` is finite iff ``beta (n - m + 1) / 2 > k``
+(i.e. ``a + 1 > k``); the expressions are returned regardless and are valid where it exists.
 """
 
 from __future__ import annotations
