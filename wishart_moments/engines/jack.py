@@ -398,9 +398,9 @@ def moment_terms_general(parts: Iterable[int]) -> dict[tuple[int, int, int], int
 # Inverse moments at Sigma = I: loop equations over Q(a)
 # ---------------------------------------------------------------------------------------------
 
-# A polynomial in m with coefficients in Q[a]: list of a-polynomials, constant (m^0) first. A
-# value of Q(a)[m] is such a numerator over one common denominator (a polynomial in a).
-MPoly = list[up.Poly]
+# A polynomial in m with coefficients in Z[a] (or Q[a]): a list of a-polynomials, m^0 first. A
+# value in Q(a)[m] is such a numerator over one common denominator, a polynomial in a.
+MPoly = list[up.IPoly]
 
 
 def _insert(nu: Partition, *new: int) -> Partition:
@@ -421,7 +421,7 @@ def _mtrim(p: MPoly) -> MPoly:
 
 def loop_equations(degree: int, beta: Fraction, choice: str = "smallest") -> list[tuple]:
     """The loop equations of degree ``degree`` at ``Sigma = I``, one per ``lambda``:
-    ``(lambda, {target: (c0, c1)}, (sign, source, shift))`` meaning
+    ``(lambda, {target: (c0, c1)}, (source, shift))`` meaning
     ``sum_target (c0 + c1 a) E q_target = -beta/2 m^shift E q_source``.
 
     ``choice``: which part ``s`` of ``lambda`` is differentiated (``"smallest"``, ``"largest"``).
