@@ -388,22 +388,27 @@ def test_inverse_existence_rule() -> None:
     assert jack.inverse_moment_exists(3, n=5, m=3, beta=4)  # 4 * 3 / 2 = 6 > 3
 
 
-@pytest.mark.parametrize("beta", [1, 2])
+@pytest.mark.parametrize("beta", [1, 2, 4])
 def test_inverse_covariance_monte_carlo(beta: int) -> None:
     rng = np.random.default_rng(7 + beta)
-    dim, cols, size = 3, 16 if beta == 1 else 10, 40_000
+    dim, size = 3, 40_000
+    cols = {1: 16, 2: 10, 4: 8}[beta]
     sigma = _sigma(rng, dim)
     root = np.linalg.cholesky(sigma)
     if beta == 1:
         x = rng.normal(size=(size, dim, cols))
-    else:
+    elif beta == 2:
         x = (
             rng.normal(size=(size, dim, cols)) + 1j * rng.normal(size=(size, dim, cols))
         ) / np.sqrt(2)
+    else:
+        x = _quaternion_sample(rng, dim, cols, size)
+        root = np.kron(np.eye(2), root)
     y = root @ x
     inv = np.linalg.inv(y @ np.conj(np.swapaxes(y, 1, 2)))
-    t1 = np.trace(inv, axis1=1, axis2=2).real
-    t2 = np.trace(inv @ inv, axis1=1, axis2=2).real
+    scale = 2 if beta == 4 else 1  # quaternion trace = half the complex trace
+    t1 = np.trace(inv, axis1=1, axis2=2).real / scale
+    t2 = np.trace(inv @ inv, axis1=1, axis2=2).real / scale
     sig_inv = np.linalg.inv(sigma)
     q_values = {Q[j - 1]: np.trace(np.linalg.matrix_power(sig_inv, j)) for j in range(1, 4)}
     for parts, sample in (((2,), t2), ((1, 1), t1 * t1), ((2, 1), t2 * t1)):
@@ -415,7 +420,7 @@ def test_inverse_covariance_monte_carlo(beta: int) -> None:
 
         err = sample.std() / np.sqrt(size)
         assert abs(sample.mean() - value(beta)) < 5 * err, (beta, parts)
-        assert abs(sample.mean() - value(3 - beta)) > 5 * err, (beta, parts)
+        assert abs(sample.mean() - value({1: 2, 2: 1, 4: 2}[beta])) > 5 * err, (beta, parts)
 
 
 def test_inverse_without_rational_roots_falls_back_to_gcd(monkeypatch: pytest.MonkeyPatch) -> None:
