@@ -560,7 +560,7 @@ def _inverse_level(
     if degree == 0:
         return {(): [(1,)]}, (1,), {}, (1,)
     lower, lower_den, lower_roots, lower_rest = _inverse_level(degree - 1, beta)
-    order = _partitions(degree)
+    order = tuple(reversed(_partitions(degree)))  # (1^d) first: less fill-in in the elimination
     index = {lam: r for r, lam in enumerate(order)}
     width = degree + 1  # the m-degree of E q_lambda is at most l(lambda)
     eqs = loop_equations(degree, beta)
@@ -587,12 +587,22 @@ def _inverse_level(
     for key, e in det_roots.items():
         roots[key] = roots.get(key, 0) + e
     rest = up.imul(lower_rest, det_rest)
-    if len(rest) > 1:  # factors without rational roots (not expected): cancel by a gcd over Q
-        g = up.monic(_frac(rest))
-        for p in values.values():
-            for x in p:
-                if x and len(g) > 1:
-                    g = up.gcd(g, _frac(x))
+    if len(rest) > 1:
+        # det(C - a I) can have factors without rational roots (complex eigenvalues of C); in
+        # practice they cancel entirely: try that first, else cancel by a gcd over Q
+        gi = up.primitive(rest)
+        try:
+            values = {
+                lam: [up.idiv_exact(x, gi) if x else () for x in p] for lam, p in values.items()
+            }
+            den, rest = up.idiv_exact(den, gi), (1,)
+            g = up.ONE
+        except ArithmeticError:
+            g = up.monic(_frac(rest))
+            for p in values.values():
+                for x in p:
+                    if x and len(g) > 1:
+                        g = up.gcd(g, _frac(x))
         if len(g) > 1:
             gi = up.primitive(g)
             values = {
