@@ -25,7 +25,7 @@ def _clear() -> None:
     for fn in (
         jack._basis,
         jack._monomials_in_power_sums,
-        jack._inverse_power_moments,
+        jack._inverse_level,
         jack._inverse_jack_factors,
     ):
         fn.cache_clear()
