@@ -47,6 +47,7 @@ from fractions import Fraction
 from math import ceil, comb
 from typing import Any
 
+from .._validation import check_beta
 from ..layout import double_factorial
 
 State = tuple[int, ...]
@@ -267,18 +268,9 @@ def _check_parts(parts: Iterable[int]) -> tuple[State, int]:
 
 
 def alpha_fraction(beta: object) -> Fraction:
-    """``alpha = 2/beta`` as a ``Fraction`` for an exact rational ``beta > 0``; else ValueError."""
-    if isinstance(beta, bool) or not isinstance(beta, (numbers.Rational, str)):
-        raise ValueError(
-            f"beta must be an exact rational number > 0 (int, Fraction or 'p/q'), got {beta!r}"
-        )
-    try:
-        value = Fraction(beta)  # type: ignore[arg-type]
-    except (ValueError, ZeroDivisionError, TypeError):
-        raise ValueError(f"beta must be an exact rational number > 0, got {beta!r}") from None
-    if value <= 0:
-        raise ValueError(f"beta must be > 0, got {beta!r}")
-    return 2 / value
+    """``alpha = 2/beta`` as a ``Fraction`` for an exact rational ``beta > 0`` (see
+    :func:`wishart_moments._validation.check_beta`); else ``ValueError``."""
+    return 2 / Fraction(check_beta(beta))
 
 
 # Single-trace results per mode: a sweep to K yields every order up to K; a request past the
