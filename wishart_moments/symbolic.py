@@ -13,6 +13,7 @@ standard deviation), and ``alpha``, ``gamma`` of the LDLT layer. Every coefficie
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from fractions import Fraction
 
 import sympy
 
@@ -33,13 +34,20 @@ __all__ = [
 ]
 
 
-def _polynomial(terms: Mapping[tuple[int, int], int]) -> sympy.Expr:
-    """``sum c n^a m^b`` with exact ``Integer`` coefficients."""
-    return sympy.Add(*(sympy.Integer(c) * n**a * m**b for (a, b), c in sorted(terms.items())))
+def _exact(c: int | Fraction) -> sympy.Rational:
+    if isinstance(c, Fraction):
+        return sympy.Rational(c.numerator, c.denominator)
+    return sympy.Integer(c)
+
+
+def _polynomial(terms: Mapping[tuple[int, int], int | Fraction]) -> sympy.Expr:
+    """``sum c n^a m^b`` with exact ``Integer`` (or ``Rational``) coefficients."""
+    return sympy.Add(*(_exact(c) * n**a * m**b for (a, b), c in sorted(terms.items())))
 
 
 def table_expression(cm: CoefficientMatrix) -> sympy.Expr:
-    """``sigma^{2k} sum_{a,b} C_{a,b} n^a m^b`` for a given table ``cm`` (``k = cm.k``)."""
+    """``sigma^{2k} sum_{a,b} C_{a,b} n^a m^b`` for a given table ``cm`` (``k = cm.k``, any beta:
+    ``E|x|^2 = sigma^2``)."""
     return sigma ** (2 * cm.k) * _polynomial(cm.terms())
 
 
