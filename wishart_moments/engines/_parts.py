@@ -1,0 +1,59 @@
+"""Argument checks and small partition helpers shared by the beta = 1, 2 engines."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+from functools import cache
+from math import factorial, prod
+
+Partition = tuple[int, ...]
+
+
+def check_parts(parts: object, *, max_total: int | None = None, why: str = "") -> Partition:
+    """Return ``parts`` as a partition (positive ints, nonincreasing), or raise ``ValueError``.
+
+    ``parts`` may list the trace powers in any order; the empty sequence is the constant 1.
+    ``max_total`` bounds ``sum(parts)`` (the degree ``k``), ``why`` is appended to that message.
+    """
+    if isinstance(parts, (str, bytes)) or not isinstance(parts, Iterable):
+        raise ValueError(f"parts must be a sequence of positive integers, got {parts!r}")
+    out = []
+    for p in parts:
+        if isinstance(p, bool) or not isinstance(p, numbers.Integral) or int(p) < 1:
+            raise ValueError(f"parts must be positive integers, got {p!r} in {parts!r}")
+        out.append(int(p))
+    mu = tuple(sorted(out, reverse=True))
+    if max_total is not None and sum(mu) > max_total:
+        raise ValueError(
+            f"sum(parts)={sum(mu)} is too large: allowed sum(parts) <= {max_total}{why}"
+        )
+    return mu
+
+
+def check_beta_12(beta: object) -> int:
+    """Return ``beta`` as 1 or 2 (the fields these enumerations cover), or raise."""
+    if isinstance(beta, bool) or beta not in (1, 2):
+        raise ValueError(f"beta must be 1 (real) or 2 (complex) here, got {beta!r}")
+    return int(beta)  # type: ignore[call-overload]
+
+
+@cache
+def partitions_of(k: int) -> tuple[Partition, ...]:
+    """All partitions of ``k`` (nonincreasing parts), in reverse lexicographic order."""
+    out: list[Partition] = []
+
+    def extend(prefix: Partition, rest: int, largest: int) -> None:
+        if rest == 0:
+            out.append(prefix)
+            return
+        for part in range(min(rest, largest), 0, -1):
+            extend((*prefix, part), rest - part, part)
+
+    extend((), k, k)
+    return tuple(out)
+
+
+def z_lambda(lam: Partition) -> int:
+    """``z_lambda = prod_i i^{m_i} m_i!``: ``k! / z_lambda`` permutations have cycle type lambda."""
+    return prod(p ** lam.count(p) * factorial(lam.count(p)) for p in set(lam))

@@ -1,0 +1,225 @@
+"""Monte Carlo samplers of the Wishart family, to check the exact moments against.
+
+Conventions (docs/beta.md, DESIGN section 7): ``X`` is ``m x n`` with iid standard entries of the
+field, ``E|x|^2 = 1`` (real ``N(0, 1)``; complex ``(a + ib)/sqrt 2``; quaternion: four real parts
+of variance 1/4), ``S = X X^*``, ``W = Sigma^{1/2} S Sigma^{1/2}``, so ``E W = n Sigma`` for every
+``beta``. Traces of quaternion matrices are real parts of the quaternion trace.
+
+* :func:`sample_laguerre_eigenvalues`: the Dumitriu-Edelman bidiagonal model for ``Sigma = I`` and
+  any real ``beta > 0``: the eigenvalues of ``S`` are those of ``B B^T / beta`` with ``B`` lower
+  bidiagonal, ``chi_{beta n}, chi_{beta (n-1)}, ..., chi_{beta (n-m+1)}`` on the diagonal and
+  ``chi_{beta (m-1)}, ..., chi_beta`` below it: ``2m - 1`` random numbers per sample (then a
+  tridiagonal eigenproblem).
+* :func:`sample_wishart`: dense ``W`` for ``beta = 1, 2, 4`` and any covariance; quaternion
+  matrices in their ``2m x 2n`` complex representation ``q = z + w j -> [[z, w], [-w*, z*]]``
+  (laid out in blocks), whose eigenvalues are those of the quaternion matrix, each twice, and
+  whose trace is twice the (real part of the) quaternion trace.
+* :func:`wishart_eigenvalues` and :func:`trace_power_sums` turn samples into the statistics
+  ``prod_i tr(W^{parts_i})``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ._validation import check_positive_int, check_positive_real
+
+#: Samples are processed in chunks of at most this many array entries (memory bound).
+CHUNK_ENTRIES = 2_000_000
+
+CLASSICAL_BETAS = (1, 2, 4)
+
+
+def _rng(rng: object) -> np.random.Generator:
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and int(rng) >= 0:
+        return np.random.default_rng(int(rng))
+    raise ValueError(f"rng must be a numpy.random.Generator or a seed >= 0, got {rng!r}")
+
+
+def _classical_beta(beta: object) -> int:
+    if isinstance(beta, bool) or beta not in CLASSICAL_BETAS:
+        raise ValueError(f"beta must be 1 (real), 2 (complex) or 4 (quaternion), got {beta!r}")
+    return int(beta)  # type: ignore[call-overload]
+
+
+def _parts(parts: object) -> tuple[int, ...]:
+    if isinstance(parts, (str, bytes)) or not isinstance(parts, Sequence):
+        raise ValueError(f"parts must be a sequence of positive integers, got {parts!r}")
+    for p in parts:
+        if isinstance(p, bool) or not isinstance(p, numbers.Integral) or p < 1:
+            raise ValueError(f"parts must be positive integers, got {p!r} in {parts!r}")
+    return tuple(int(p) for p in parts)
+
+
+def _chunks(size: int, per_sample: int) -> list[int]:
+    step = max(1, CHUNK_ENTRIES // max(per_sample, 1))
+    return [min(step, size - start) for start in range(0, size, step)]
+
+
+def sample_laguerre_eigenvalues(
+    n: float, m: int, beta: float, size: int, rng: np.random.Generator | int
+) -> np.ndarray:
+    """``(size, m)`` eigenvalues (ascending) of ``S`` from the beta-Laguerre ensemble, Sigma = I.
+
+    ``beta`` is any real number > 0 and ``n`` any real with ``beta (n - m + 1) > 0``, or a
+    positive integer ``n < m``: then the ``n`` nonzero eigenvalues come from the dual model
+    (``n`` and ``m`` exchanged) and ``m - n`` zeros are added. Normalisation ``E tr S = n m``.
+    """
+    beta = check_positive_real(beta, "beta")
+    m = check_positive_int(m, "m")
+    n = check_positive_real(n, "n")
+    size = check_positive_int(size, "size")
+    gen = _rng(rng)
+    if n > m - 1:
+        return _laguerre(n, m, beta, size, gen)
+    if float(n).is_integer():
+        eig = _laguerre(float(m), int(n), beta, size, gen)
+        return np.concatenate([np.zeros((size, m - int(n))), eig], axis=1)
+    raise ValueError(
+        f"n={n!r} is not allowed with m={m}: need beta (n - m + 1) > 0, i.e. n > {m - 1}, "
+        "or n a positive integer"
+    )
+
+
+def _laguerre(n: float, m: int, beta: float, size: int, rng: np.random.Generator) -> np.ndarray:
+    """Eigenvalues of ``B B^T / beta`` (see the module docstring); needs ``n > m - 1``."""
+    df_diag = beta * (n - np.arange(m))
+    df_sub = beta * np.arange(m - 1, 0, -1, dtype=float)
+    out = []
+    for chunk in _chunks(size, m * m):
+        d2 = rng.chisquare(df_diag, size=(chunk, m))
+        if m == 1:
+            out.append(d2 / beta)
+            continue
+        s2 = rng.chisquare(df_sub, size=(chunk, m - 1))
+        diag = d2.copy()
+        diag[:, 1:] += s2  # (B B^T)_{ii} = d_i^2 + s_{i-1}^2
+        off = np.sqrt(d2[:, :-1] * s2)  # (B B^T)_{i+1, i} = s_i d_i
+        t = np.zeros((chunk, m, m))
+        idx = np.arange(m)
+        t[:, idx, idx] = diag
+        t[:, idx[1:], idx[:-1]] = off
+        t[:, idx[:-1], idx[1:]] = off
+        out.append(np.linalg.eigvalsh(t) / beta)
+    return np.concatenate(out, axis=0)
+
+
+def check_covariance(cov: object, beta: int) -> np.ndarray:
+    """``cov`` as a float (complex for ``beta = 2``) array, if it is a square, finite, symmetric
+    (Hermitian for ``beta = 2``) positive-definite matrix; else ``ValueError``."""
+    try:
+        arr = np.array(cov, dtype=complex)
+    except (TypeError, ValueError):
+        raise ValueError(f"cov must be a square matrix of numbers, got {cov!r}") from None
+    if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.shape[0] == 0:
+        raise ValueError(f"cov must be a non-empty square matrix, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("cov must have finite entries (no NaN or inf)")
+    scale = max(float(np.abs(arr).max()), 1e-300)
+    if np.abs(arr.imag).max() == 0 or beta != 2:
+        if np.abs(arr.imag).max() > 0:
+            raise ValueError(f"cov must be real for beta={beta} (complex cov only for beta=2)")
+        arr = arr.real
+    if np.abs(arr - arr.conj().T).max() > 1e-10 * scale:
+        raise ValueError("cov must be symmetric (Hermitian)")
+    arr = (arr + arr.conj().T) / 2
+    low = float(np.linalg.eigvalsh(arr).min())
+    if not low > 0:
+        raise ValueError(f"cov must be positive definite, its smallest eigenvalue is {low!r}")
+    return arr
+
+
+def _sqrt_psd(cov: np.ndarray) -> np.ndarray:
+    w, v = np.linalg.eigh(cov)
+    return (v * np.sqrt(w)) @ v.conj().T
+
+
+def sample_wishart(
+    n: int, cov: Any, beta: int, size: int, rng: np.random.Generator | int
+) -> np.ndarray:
+    """``size`` dense samples of ``W = Sigma^{1/2} X X^* Sigma^{1/2}``, ``Sigma = cov`` (m x m).
+
+    ``beta = 1``: real ``(size, m, m)``; ``beta = 2``: complex ``(size, m, m)``; ``beta = 4``:
+    complex ``(size, 2m, 2m)``, the complex representation of the quaternion matrix (``cov`` is
+    real then and acts as ``diag(Sigma, Sigma)``). ``n`` is a positive integer.
+    """
+    beta = _classical_beta(beta)
+    n = check_positive_int(n, "n")
+    sigma = check_covariance(cov, beta)
+    size = check_positive_int(size, "size")
+    gen = _rng(rng)
+    m = sigma.shape[0]
+    root = _sqrt_psd(sigma)
+    if beta == 4:
+        root = np.kron(np.eye(2), root.real)
+    out = []
+    for chunk in _chunks(size, 4 * m * n + 4 * m * m):
+        if beta == 1:
+            x = gen.standard_normal((chunk, m, n))
+        elif beta == 2:
+            x = (gen.standard_normal((chunk, m, n)) + 1j * gen.standard_normal((chunk, m, n)))
+            x /= math.sqrt(2)
+        else:
+            parts = gen.standard_normal((4, chunk, m, n)) / 2  # variance 1/4 each
+            z = parts[0] + 1j * parts[1]
+            w = parts[2] + 1j * parts[3]
+            x = np.block([[z, w], [-w.conj(), z.conj()]])
+        y = root @ x
+        out.append(y @ np.swapaxes(y.conj(), -1, -2))
+    return np.concatenate(out, axis=0)
+
+
+def wishart_eigenvalues(samples: np.ndarray, beta: int) -> np.ndarray:
+    """``(size, m)`` eigenvalues (ascending) of samples from :func:`sample_wishart`; for
+    ``beta = 4`` each doubled eigenvalue of the complex representation is kept once."""
+    beta = _classical_beta(beta)
+    arr = np.asarray(samples)
+    if arr.ndim != 3 or arr.shape[1] != arr.shape[2]:
+        raise ValueError(f"samples must be a (size, d, d) array of matrices, got {arr.shape}")
+    eig = np.linalg.eigvalsh(arr)
+    if beta == 4:
+        if arr.shape[1] % 2:
+            raise ValueError("quaternion samples must be 2m x 2m complex representations")
+        eig = eig[:, ::2]
+    return eig
+
+
+def trace_power_sums(samples: np.ndarray, parts: Sequence[int], *, beta: int = 1) -> np.ndarray:
+    """``(size,)`` values of ``prod_i tr(W^{parts_i})`` (1 for empty ``parts``).
+
+    ``samples``: eigenvalues ``(size, m)`` (``beta`` is then irrelevant), or matrices
+    ``(size, d, d)`` as returned by :func:`sample_wishart` with this ``beta`` (real part of the
+    trace; halved for the quaternion representation, ``beta = 4``).
+    """
+    mu = _parts(parts)
+    arr = np.asarray(samples)
+    if arr.ndim == 2:
+        eig = arr.real.astype(float)
+        out = np.ones(arr.shape[0])
+        for p in mu:
+            out = out * np.sum(eig**p, axis=1)
+        return out
+    if arr.ndim != 3 or arr.shape[1] != arr.shape[2]:
+        raise ValueError(
+            f"samples must be eigenvalues (size, m) or matrices (size, d, d), got {arr.shape}"
+        )
+    beta = _classical_beta(beta)
+    scale = 0.5 if beta == 4 else 1.0
+    traces: dict[int, np.ndarray] = {}
+    power = arr
+    for p in range(1, max(mu, default=0) + 1):
+        if p > 1:
+            power = power @ arr
+        if p in mu:
+            traces[p] = scale * np.trace(power, axis1=1, axis2=2).real
+    out = np.ones(arr.shape[0])
+    for p in mu:
+        out = out * traces[p]
+    return out
