@@ -45,7 +45,7 @@ _TERM_ENGINES: dict[str, tuple[str, str, str | None, frozenset[int] | None, bool
     "loop_equations": ("loop_equations", "moment_terms_at", None, None, True),
     "schur": ("schur", "moment_terms", None, frozenset({2}), False),
     "permutations": ("permutations", "moment_terms", "MAX_K", frozenset({2}), False),
-    "jack": ("jack", "moment_terms", "MAX_K", None, True),
+    "jack": ("jack", "moment_terms", "MAX_K_JACK", None, True),
 }
 
 
