@@ -331,3 +331,41 @@ def test_bad_input_expression_and_tables() -> None:
         coefficient_matrix(3, "zonal", beta=2)
     with pytest.raises(ValueError, match="positive integer"):
         coefficient_matrix(0, beta=2)
+
+
+# ---------------------------------------------------------------- other derivations (if present)
+
+
+def test_tables_agree_with_the_other_engines() -> None:
+    """Schur functions and the genus expansion (beta = 2) and the Jack route (any beta) give the
+    same tables as the loop equations, where those engines are installed."""
+    from wishart_moments.coefficients import engine_available
+
+    checks = [("schur", 2, 30), ("permutations", 2, 7), ("jack", 2, 8), ("jack", 4, 8)]
+    checks += [("jack", Fraction(1, 2), 7), ("jack", 3, 7), ("jack", 1, 8)]
+    ran = 0
+    for engine, beta, top in checks:
+        if not engine_available(engine):
+            continue
+        for k in range(1, top + 1):
+            other = coefficient_matrix(k, engine, beta=beta)
+            assert other.matrix == coefficient_matrix(k, "loop_equations", beta=beta).matrix
+        ran += 1
+    if not ran:
+        pytest.skip("no other beta engine installed")
+
+
+@pytest.mark.parametrize("parts", [(2, 1), (3, 2), (2, 2, 1), (4, 1)])
+def test_multi_trace_agrees_with_the_other_engines(parts: tuple[int, ...]) -> None:
+    from wishart_moments.coefficients import engine_available
+
+    if engine_available("schur"):
+        from wishart_moments.engines import schur
+
+        assert schur.moment_terms(parts) == moment_terms_at(parts, 2)
+    if not engine_available("jack"):
+        pytest.skip("jack engine not installed")
+    from wishart_moments.engines import jack
+
+    for beta in (2, 4, Fraction(2, 3)):
+        assert jack.moment_terms(parts, beta) == moment_terms_at(parts, beta)
