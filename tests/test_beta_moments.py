@@ -163,6 +163,14 @@ def test_numeric_kinds() -> None:
     assert moment([0, 2], n=7, m=3) == 3 * moment([2], n=7, m=3)  # tr S^0 = m
 
 
+def test_three_term_is_single_trace_only() -> None:
+    from wishart_moments.engines import three_term
+
+    assert three_term.moment_terms([6]) == moment_terms_at([6], 2)
+    with pytest.raises(ValueError, match="single traces"):
+        three_term.moment_terms([2, 1])
+
+
 def test_exports_and_light_import() -> None:
     assert wm.moment is moment and wm.moment_expression is moment_expression
     assert "moment_matrix" in dir(wm)
@@ -341,7 +349,8 @@ def test_tables_agree_with_the_other_engines() -> None:
     same tables as the loop equations, where those engines are installed."""
     from wishart_moments.coefficients import engine_available
 
-    checks = [("schur", 2, 30), ("permutations", 2, 7), ("jack", 2, 8), ("jack", 4, 8)]
+    checks = [("three_term", 2, 45), ("schur", 2, 30), ("permutations", 2, 7), ("jack", 2, 8)]
+    checks += [("jack", 4, 8)]
     checks += [("jack", Fraction(1, 2), 7), ("jack", 3, 7), ("jack", 1, 8)]
     ran = 0
     for engine, beta, top in checks:

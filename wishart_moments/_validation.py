@@ -8,7 +8,7 @@ from fractions import Fraction
 
 # Engines of the coefficient tables: the real (beta = 1) ones, then the beta-family ones.
 REAL_ENGINES = ("recursion", "five_term", "matchings", "zonal")
-BETA_ENGINES = ("loop_equations", "schur", "permutations", "jack")
+BETA_ENGINES = ("loop_equations", "three_term", "schur", "permutations", "jack")
 ENGINES = REAL_ENGINES + BETA_ENGINES
 # Largest denominator accepted for a float beta (0.5, 0.25, 1.5 are exact; 0.1 is not).
 _FLOAT_BETA_DENOMINATOR = 64

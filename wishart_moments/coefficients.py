@@ -14,6 +14,7 @@ docs/beta.md) ``coefficient_matrix(k, beta=B)`` uses the term engines, each givi
 
 * ``"loop_equations"``: the Schwinger-Dyson recursion in ``n, m, alpha = 2/beta`` (any beta;
   the default);
+* ``"three_term"``: the Haagerup-Thorbjornsen recursion in ``k`` (``beta = 2``; the default there);
 * ``"schur"``, ``"permutations"``: Schur functions and the genus expansion over ``S_k``
   (``beta = 2``);
 * ``"jack"``: the change of basis to Jack polynomials (any beta).
@@ -43,6 +44,7 @@ _ENGINE_FUNCTIONS: dict[str, tuple[str, str, str | None]] = {
 # betas it computes (None: every rational beta > 0), whether the function takes beta).
 _TERM_ENGINES: dict[str, tuple[str, str, str | None, frozenset[int] | None, bool]] = {
     "loop_equations": ("loop_equations", "moment_terms_at", None, None, True),
+    "three_term": ("three_term", "moment_terms", None, frozenset({2}), False),
     "schur": ("schur", "moment_terms", None, frozenset({2}), False),
     "permutations": ("permutations", "moment_terms", "MAX_K", frozenset({2}), False),
     "jack": ("jack", "moment_terms", "MAX_K_JACK", None, True),
@@ -65,8 +67,10 @@ def engines_for_beta(beta: object) -> list[str]:
 
 
 def default_engine(beta: object = 1) -> str:
-    """``"recursion"`` for ``beta = 1``, else ``"loop_equations"``."""
-    return "recursion" if check_beta(beta) == 1 else "loop_equations"
+    """``"recursion"`` for ``beta = 1``, ``"three_term"`` for ``beta = 2``, else
+    ``"loop_equations"``."""
+    beta = check_beta(beta)
+    return "recursion" if beta == 1 else "three_term" if beta == 2 else "loop_equations"
 
 
 def check_engine_beta(engine: str, beta: object) -> str:
@@ -150,11 +154,12 @@ def coefficient_matrix(
     ``beta`` is ``1`` (real, default), ``2`` (complex: nonnegative integer entries counting
     permutations), ``4`` (quaternion) or any exact rational ``beta > 0`` (``Fraction`` entries;
     ``E tr S^2 = nm(n + m) + (2/beta - 1) nm``). ``engine`` defaults to ``"recursion"`` for
-    ``beta = 1`` and ``"loop_equations"`` otherwise; the real engines are ``"recursion"`` (any
+    ``beta = 1``, ``"three_term"`` (Haagerup-Thorbjornsen) for ``beta = 2`` and
+    ``"loop_equations"`` otherwise; the real engines are ``"recursion"`` (any
     ``k``), ``"five_term"``, ``"matchings"`` (the paper's enumeration, ``k <= MAX_K_MATCHINGS``) and
-    ``"zonal"``; the beta family has ``"loop_equations"``, ``"schur"`` and ``"permutations"``
-    (``beta = 2``) and ``"jack"``. ``progress(done, total)`` is handed to the matchings engine
-    (matchings counted so far, of ``(2k-1)!!``) and ignored by the others.
+    ``"zonal"``; the beta family has ``"loop_equations"``, ``"three_term"``, ``"schur"`` and
+    ``"permutations"`` (``beta = 2``) and ``"jack"``. ``progress(done, total)`` is handed to the
+    matchings engine (matchings counted so far, of ``(2k-1)!!``) and ignored by the others.
     Raises ``ValueError`` for a ``k`` that is not a positive integer, a ``k`` beyond the engine's
     limit, a ``beta`` the engine does not compute, a bad ``beta`` or an unknown engine.
     """

@@ -378,7 +378,8 @@ def load_table(
 
     ``directory`` (a tables root) defaults to :func:`default_directory`; ``beta != 1`` tables
     live in its ``beta<B>/`` folder. A missing or corrupt file is recomputed by the default exact
-    engine (the recursion, or the loop equations for ``beta != 1``) and rewritten atomically (a
+    engine (the recursion for ``beta = 1``, the three-term recursion for ``beta = 2``, else the loop
+    equations) and rewritten atomically (a
     warning says so if it cannot be written); with ``rebuild=False`` it raises ``ValueError``.
     """
     k = check_order(k)
@@ -422,8 +423,9 @@ def generate_tables(
     """Compute ``C^{(k)}`` for ``k = kmin .. kmax`` with ``engine`` and save each table atomically.
 
     ``out`` (a tables root) defaults to :func:`default_directory`; ``beta != 1`` tables go to its
-    ``beta<B>/`` folder. ``engine`` defaults to the recursion (``beta = 1``) or the loop
-    equations. ``progress``, if given, receives one line per table, and for the matchings engine
+    ``beta<B>/`` folder. ``engine`` defaults to
+    :func:`~wishart_moments.coefficients.default_engine`. ``progress``, if given, receives one
+    line per table, and for the matchings engine
     a line every few seconds while a table is being counted. Returns the paths written.
     """
     from .coefficients import (

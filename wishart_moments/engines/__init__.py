@@ -9,7 +9,8 @@ Data flows ``kernels -> engines -> tables -> variance -> CLI``:
 * ``zonal``: James' theorem and the change of basis to zonal polynomials;
 * ``loop_equations``: the beta-family Schwinger-Dyson recursion in ``n, m, alpha = 2/beta``
   (every beta; Sigma = I), with ``loop_equations_reference`` (Dumitriu-Edelman, expanded) beside it;
-* ``schur``, ``permutations`` (``beta = 2``) and ``jack`` (any beta): the other beta derivations.
+* ``three_term`` (Haagerup-Thorbjornsen), ``schur``, ``permutations`` (``beta = 2``) and
+  ``jack`` (any beta): the other beta derivations.
 
 Modules load on first use (``wishart_moments.coefficients``), so the recursion never loads Numba.
 """
