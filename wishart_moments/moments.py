@@ -145,12 +145,17 @@ def _to_sympy(x: Any) -> Any:
 
 
 def _sum_terms(terms: dict[tuple[int, ...], Any], n: Any, m: Any, alpha: Any = None) -> Any:
+    """``sum c n^i m^j (alpha^l)`` built in one ``Mul`` per term and one ``Add``."""
+    powers = alpha is not None and alpha.is_Pow is False and alpha.is_Mul
     out = []
-    for key, c in sorted(terms.items(), reverse=True):
-        term = _to_sympy(c) * n ** key[0] * m ** key[1]
-        if len(key) == 3:
-            term *= alpha ** key[2]
-        out.append(term)
+    for key, c in terms.items():
+        factors = [_to_sympy(c), n ** key[0], m ** key[1]]
+        if len(key) == 3 and key[2]:
+            if powers:  # alpha = 2/beta: (2/beta)^l = 2^l * beta^-l, flattened once
+                factors += [a ** key[2] for a in alpha.args]
+            else:
+                factors.append(alpha ** key[2])
+        out.append(sympy.Mul(*factors))
     return sympy.Add(*out)
 
 
