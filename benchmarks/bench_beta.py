@@ -39,10 +39,13 @@ HOW_FAR = """
 import sys, time
 t0 = time.perf_counter()
 import wishart_moments as w
+from wishart_moments.engines.loop_equations import moment_terms
+call = (lambda k: w.moment_expression([k], beta=None)) if sys.argv[1] == "sympy" else (
+    lambda k: moment_terms([k]))
 k = 0
 while True:
     k += 1
-    w.moment_expression([k], beta=None)
+    call(k)
     print(k, round(time.perf_counter() - t0, 2), flush=True)
 """
 
@@ -54,10 +57,11 @@ def fresh(code: str) -> float:
     return time.perf_counter() - start
 
 
-def how_far(budget: float) -> tuple[int, float]:
-    """Largest k with moment_expression([k], beta=None) done within ``budget`` s, and its time."""
+def how_far(budget: float, mode: str) -> tuple[int, float]:
+    """Largest k with the general-beta E tr S^k done within ``budget`` s (k = 1, 2, ... in one
+    fresh process), and its time; ``mode`` "sympy" (moment_expression) or "terms" (engine)."""
     proc = subprocess.Popen(
-        [sys.executable, "-c", HOW_FAR], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", HOW_FAR, mode], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
     best = (0, 0.0)
     start = time.perf_counter()
@@ -122,11 +126,12 @@ def main() -> None:
     print(f"   (c) all by engine loop_equations:         {fresh(LOOP):.2f} s")
     print("2. general beta, single trace")
     print(f"   moment_expression([12], beta=None), fresh process: {fresh(GENERAL_12):.2f} s")
-    k, seconds = how_far(args.budget)
-    print(
-        f"   k = 1, 2, ... in one fresh process: k = {k} done after {seconds:.1f} s "
-        f"(budget {args.budget:.0f} s)"
-    )
+    for mode, what in [("sympy", "moment_expression([k], beta=None)"), ("terms", "moment_terms")]:
+        k, seconds = how_far(args.budget, mode)
+        print(
+            f"   {what}, k = 1, 2, ... in one fresh process: k = {k} done after "
+            f"{seconds:.1f} s (budget {args.budget:.0f} s)"
+        )
     print("3. multi-trace, total degree 12 (target <= 10 s each)")
     multi_trace(12)
 

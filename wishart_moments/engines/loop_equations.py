@@ -216,7 +216,8 @@ def _evaluate_fixed(
 ) -> dict[State, dict[tuple[int, ...], int]]:
     """Coefficients of ``R_mu(s, p) = b^{|mu|-1} Q_mu(s, p, a/b - 1)`` (totals at most ``K``)."""
     targets = set(targets)
-    layout = _Packing(K, _fixed_bound(K, a, b), 2, signed=a < b)
+    p_slots = (K + 1) // 2 if all(len(mu) == 1 for mu in targets) else K
+    layout = _Packing(K, _fixed_bound(K, a, b), 2, signed=a < b, p_slots=p_slots)
     ss, sp = layout.shift_s, layout.shift_p
     order, uses = _evaluation_order(targets)
     values: dict[State, int] = {}
