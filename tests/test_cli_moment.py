@@ -168,3 +168,71 @@ def test_progress_bar() -> None:
     bar.line("x")
     bar.close()
     assert plain.getvalue() == "x\n"
+
+
+# ---------------------------------------------------------------- delegation to covariance
+
+
+def test_moment_with_cov_and_inverse(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    covariance = pytest.importorskip("wishart_moments.covariance")
+    import numpy as np
+
+    code, out, _ = run(["moment", "--parts", "2", "--n", "9", "--cov", "2,1;1,3"], capsys)
+    sigma = [[2, 1], [1, 3]]
+    assert code == 0 and sympy.Integer(out.strip()) == moment([2], n=9, cov=sigma)
+    assert moment([2], n=9, cov=sigma) == 9**2 * 15 + 9 * 25 + 9 * 15  # n^2 p2 + n p1^2 + n p2
+    code, out, _ = run(
+        ["moment", "--parts", "1", "--n", "9", "--cov", "2,1;1,3", "--inverse"], capsys
+    )
+    assert code == 0 and out.strip() == "1/6"  # tr Sigma^{-1} / (n - m - 1)
+    np.save(tmp_path / "sigma.npy", np.array([[2.0, 1.0], [1.0, 3.0]]))
+    code, out, _ = run(
+        [
+            "moment",
+            "--parts",
+            "1",
+            "--n",
+            "9",
+            "--cov-file",
+            str(tmp_path / "sigma.npy"),
+            "--inverse",
+        ],
+        capsys,
+    )
+    assert code == 0 and abs(float(out) - 1 / 6) < 1e-12
+    (tmp_path / "sigma.json").write_text(json.dumps([[2, "1"], [1, 3]]))
+    code, out, _ = run(
+        [
+            "moment",
+            "--parts",
+            "1",
+            "--n",
+            "9",
+            "--cov-file",
+            str(tmp_path / "sigma.json"),
+            "--power",
+            "1",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
+    doc = json.loads(out)
+    want = covariance.moment_matrix([1], 1, n=9, cov=sigma)
+    assert (
+        code == 0 and sympy.Matrix([[sympy.Rational(c) for c in r] for r in doc["result"]]) == want
+    )
+    code, out, err = run(["moment", "--parts", "1", "--n", "2", "--m", "3", "--inverse"], capsys)
+    assert code == 2 and out == "" and "infinite" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("beta", [1, 2, 4])
+def test_identity_covariance_agrees_with_the_loop_equations(beta: int) -> None:
+    """The Stein engine with Sigma = I and the loop equations are independent derivations."""
+    covariance = pytest.importorskip("wishart_moments.covariance")
+    eye = sympy.eye(3).tolist()
+    for parts in ([3], [2, 1], [2, 2], [4, 1]):
+        assert moment(parts, n=7, cov=eye, beta=beta) == moment(parts, n=7, m=3, beta=beta)
+    general = moment_expression([2, 1], beta=beta, cov="general")
+    p = {covariance.power_sum_symbol(j): m for j in range(1, 4)}  # tr I^j = m
+    assert sympy.expand(general.xreplace(p) - moment_expression([2, 1], beta=beta)) == 0
