@@ -236,3 +236,25 @@ def test_identity_covariance_agrees_with_the_loop_equations(beta: int) -> None:
     general = moment_expression([2, 1], beta=beta, cov="general")
     p = {covariance.power_sum_symbol(j): m for j in range(1, 4)}  # tr I^j = m
     assert sympy.expand(general.xreplace(p) - moment_expression([2, 1], beta=beta)) == 0
+
+
+def test_general_beta_tables_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from wishart_moments.engines.loop_equations import moment_terms
+    from wishart_moments.tables import read_polynomial
+
+    code, out, _ = run(
+        ["generate", "--beta", "general", "--kmax", "4", "--out", str(tmp_path)], capsys
+    )
+    assert code == 0 and read_polynomial(tmp_path / "general" / "k04.json") == moment_terms([4])
+    code, out, _ = run(["show", "2", "--beta", "general", "--format", "sympy"], capsys)
+    assert code == 0 and out.strip() == "m**2*n + m*n**2 - m*n + 2*m*n/beta"
+    code, out, _ = run(["show", "3", "--beta", "general", "--dir", str(tmp_path)], capsys)
+    assert code == 0 and "10 terms" in out and " 2  n^1 m^1 alpha^2" in out.splitlines()
+    code, out, _ = run(["verify", "--beta", "general", "--kmax", "6"], capsys)
+    assert code == 0 and "20 file(s) checked" in out and "all checks passed" in out
+    path = tmp_path / "general" / "k03.json"
+    path.write_text(path.read_text().replace('"-3"', '"-4"', 1))
+    code, out, _ = run(
+        ["verify", "--beta", "general", "--kmax", "3", "--dir", str(tmp_path)], capsys
+    )
+    assert code == 1 and "FAIL cached k03.json" in out

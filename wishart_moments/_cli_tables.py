@@ -38,7 +38,15 @@ from .tables import (
 FORMATS = ("matrix", "sympy", "latex", "json")
 # Largest k that `verify` recomputes by default with the engines that get slow with k.
 VERIFY_DEFAULT_CAPS = {"matchings": 10, "zonal": 10, "permutations": 8, "jack": 10}
-BETA_HELP = "1 real (default), 2 complex, 4 quaternion, or any rational beta > 0 such as 3 or 1/2"
+BETA_HELP = (
+    "1 real (default), 2 complex, 4 quaternion, any rational beta > 0 such as 3 or 1/2, or "
+    "'general' (the polynomial in n, m, alpha = 2/beta)"
+)
+GENERAL = ("general", "any")
+
+
+def _is_general(text: str) -> bool:
+    return text.strip().lower() in GENERAL
 
 
 def _stderr(line: str) -> None:
@@ -120,7 +128,39 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ver.set_defaults(func=_verify)
 
 
+def _generate_general(args: argparse.Namespace) -> int:
+    from .engines.loop_equations import moment_terms
+    from .tables import save_polynomial
+
+    if args.engine not in (None, "loop_equations"):
+        raise ValueError(
+            f"--beta general is computed by engine loop_equations, not {args.engine!r}"
+        )
+    kmin, kmax = check_order(args.kmin, name="kmin"), check_order(args.kmax, name="kmax")
+    if kmin > kmax:
+        raise ValueError(f"kmin={kmin} is larger than kmax={kmax}")
+    out = Path(args.out) if args.out else default_directory()
+    bar = ProgressBar(kmax - kmin + 1, "generate", enabled=not args.quiet)
+    start = time.perf_counter()
+    try:
+        for k in range(kmin, kmax + 1):
+            t = time.perf_counter()
+            path = save_polynomial(k, moment_terms([k]), out)
+            if not args.quiet:
+                bar.line(f"k={k}: loop_equations {time.perf_counter() - t:.2f} s -> {path}")
+                bar.update(k - kmin + 1, f"k={k}")
+    finally:
+        bar.close()
+    print(
+        f"wrote {kmax - kmin + 1} polynomial(s) k={kmin}..{kmax} (loop_equations, general beta) "
+        f"to {out / 'general'} in {time.perf_counter() - start:.2f} s"
+    )
+    return 0
+
+
 def _generate(args: argparse.Namespace) -> int:
+    if _is_general(args.beta):
+        return _generate_general(args)
     beta = check_beta(args.beta)
     engine = default_engine(beta) if args.engine is None else check_engine_beta(args.engine, beta)
     kmin = check_order(args.kmin, name="kmin")
@@ -157,8 +197,44 @@ def _describe(beta: object) -> str:
     return f"beta={beta}" + (f" ({field})" if field else " (beta-Laguerre)")
 
 
+def _show_general(args: argparse.Namespace, k: int) -> int:
+    import sympy
+
+    from .moments import BETA
+    from .symbolic import m, n
+    from .tables import dumps_polynomial, load_polynomial
+
+    if args.engine not in (None, "loop_equations"):
+        raise ValueError(
+            f"--beta general is computed by engine loop_equations, not {args.engine!r}"
+        )
+    if args.engine:
+        from .engines.loop_equations import moment_terms
+
+        terms = moment_terms([k])
+    else:
+        terms = load_polynomial(k, Path(args.dir) if args.dir else None)
+    if args.format == "json":
+        sys.stdout.write(dumps_polynomial(k, terms))
+        return 0
+    alpha = 2 / BETA
+    expr = sympy.Add(*(c * n**i * m**j * alpha**g for (i, j, g), c in terms.items()))
+    if args.format == "latex":
+        print(sympy.latex(expr))
+    elif args.format == "sympy":
+        print(sympy.sstr(expr))
+    else:
+        print(f"# E tr(S^{k}) = sum c n^i m^j alpha^l, alpha = 2/beta ({len(terms)} terms)")
+        width = max(len(str(c)) for c in terms.values())
+        for (i, j, g), c in sorted(terms.items(), reverse=True):
+            print(f"{str(c).rjust(width)}  n^{i} m^{j} alpha^{g}")
+    return 0
+
+
 def _show(args: argparse.Namespace) -> int:
     k = check_order(args.k)
+    if _is_general(args.beta):
+        return _show_general(args, k)
     beta = check_beta(args.beta)
     if args.engine:
         cm = coefficient_matrix(k, args.engine, beta=beta)
@@ -207,8 +283,63 @@ def _verify_engines(reference: str, kmax: int, caps: dict[str, int]) -> dict[str
     return reach
 
 
+def _verify_general(args: argparse.Namespace, kmax: int) -> int:
+    """The general-beta polynomials: recomputed, specialised to alpha = 2 and alpha = 1 and
+    compared with the real recursion and the complex three-term recursion, and the files."""
+    from .engines.loop_equations import moment_terms
+    from .tables import read_polynomial
+
+    root = Path(args.dir) if args.dir else default_directory()
+    failures: list[str] = []
+    print("verify: general beta (loop_equations), specialised to beta = 1 and 2")
+    bar = ProgressBar(kmax, "verify")
+    computed = {}
+    try:
+        for k in range(1, kmax + 1):
+            bar.update(k - 1, f"k={k}")
+            start = time.perf_counter()
+            terms = computed[k] = moment_terms([k])
+            checks = []
+            for beta, alpha in ((1, 2), (2, 1)):
+                special: dict[tuple[int, int], int] = {}
+                for (i, j, g), c in terms.items():
+                    special[(i, j)] = special.get((i, j), 0) + c * alpha**g
+                special = {key: c for key, c in special.items() if c}
+                ok = special == coefficient_matrix(k, beta=beta).terms()
+                checks.append("ok" if ok else "FAIL")
+                if not ok:
+                    failures.append(f"k={k}: general polynomial at beta={beta} differs")
+            bar.clear()
+            print(
+                f"{k:>3}  beta=1 {checks[0]:<4}  beta=2 {checks[1]:<4}  "
+                f"{len(terms)} terms  {time.perf_counter() - start:.2f} s",
+                flush=True,
+            )
+    finally:
+        bar.close()
+    folder = root / "general"
+    paths = sorted(folder.glob("k*.json")) if folder.is_dir() else []
+    for path in paths:
+        try:
+            terms = read_polynomial(path)
+        except (ValueError, OSError) as exc:
+            failures.append(f"cached {path.name}: {exc}")
+            continue
+        k = int(path.stem[1:])
+        if terms != (computed.get(k) or moment_terms([k])):
+            failures.append(f"cached {path.name}: differs from loop_equations")
+    print(f"cached polynomials in {folder}: {len(paths)} file(s) checked")
+    for failure in failures:
+        print(f"FAIL {failure}")
+    status = "FAILED" if failures else "all checks passed"
+    print(f"verify: k = 1..{kmax}, {len(failures)} failure(s): {status}")
+    return 1 if failures else 0
+
+
 def _verify(args: argparse.Namespace) -> int:
     kmax = check_order(args.kmax, name="kmax")
+    if _is_general(args.beta):
+        return _verify_general(args, kmax)
     beta = check_beta(args.beta)
     reference_engine = default_engine(beta)
     given = {
