@@ -51,16 +51,18 @@ def table_expression(cm: CoefficientMatrix) -> sympy.Expr:
     return sigma ** (2 * cm.k) * _polynomial(cm.terms())
 
 
-def trace_moment(k: int, engine: str = "recursion") -> sympy.Expr:
-    """``E tr(S^k) = sigma^{2k} sum_{a,b} C^{(k)}_{a,b} n^a m^b`` for ``S = W W^T``.
+def trace_moment(k: int, engine: str | None = None, *, beta: object = 1) -> sympy.Expr:
+    """``E tr(S^k) = sigma^{2k} sum_{a,b} C^{(k)}_{a,b} n^a m^b`` for ``S = W W^*``.
 
-    ``W`` is ``m x n`` with iid ``N(0, sigma^2)`` entries; ``C^{(k)}`` comes from
-    :func:`~wishart_moments.coefficients.coefficient_matrix` with ``engine``.
-    ``trace_moment(2)`` expands to ``sigma^4 n m (n + m + 1)``.
+    ``W`` is ``m x n`` with iid entries of variance ``sigma^2`` (real ``N(0, sigma^2)`` for
+    ``beta = 1``; complex ``beta = 2``, quaternion ``beta = 4``, any rational beta: see
+    docs/beta.md); ``C^{(k)}`` comes from
+    :func:`~wishart_moments.coefficients.coefficient_matrix` with ``engine`` (its default for
+    ``beta``). ``trace_moment(2)`` expands to ``sigma^4 n m (n + m + 1)``.
     """
     from .coefficients import coefficient_matrix
 
-    return table_expression(coefficient_matrix(k, engine))
+    return table_expression(coefficient_matrix(k, engine, beta=beta))
 
 
 def multi_trace_moment_expr(parts: Iterable[int]) -> sympy.Expr:
