@@ -174,7 +174,8 @@ def moment(
     an exact binary fraction (``0.3``) gives a SymPy ``Float`` (floating-point evaluation of the
     exact polynomial).
 
-    ``beta``: ``1`` real, ``2`` complex, ``4`` quaternion, any ``beta > 0`` (beta-Laguerre). A
+    ``beta``: ``1`` real, ``2`` complex, ``4`` quaternion, any ``beta > 0`` (beta-Laguerre);
+    ``None`` is the symbol ``beta``. A
     part 0 is ``tr S^0 = m``. Non-integer ``n`` needs ``n > m - 1`` (the beta-Laguerre density).
     ``cov`` (``Sigma``; then ``m`` defaults to its size) or ``inverse=True`` delegate to
     :func:`wishart_moments.covariance.moment_cov`. Raises ``ValueError`` for empty, negative or
@@ -189,7 +190,7 @@ def moment(
 
     mu = _parts(parts)
     n_value, m_value = _check_n(n), _check_m(m)
-    kind, value = _alpha(beta)
+    kind, value = _alpha(BETA if beta is None else beta)
     if (
         isinstance(n_value, (Fraction, float))
         and isinstance(m_value, int)
