@@ -96,6 +96,13 @@ def test_identity_covariance_matches_real_tables(parts: tuple[int, ...]) -> None
     }
 
 
+def test_zero_parts_are_traces_of_the_identity() -> None:
+    assert moment_cov([2, 0], n=5, cov=SIGMA) == 3 * moment_cov([2], n=5, cov=SIGMA)
+    assert moment_cov(2, n=5, m=3) == moment_cov([2], n=5, m=3)
+    assert moment_expression_cov([1, 0], inverse=True) == m * q1 / (u - 1)
+    assert moment_matrix([0], 1, n=5, cov=SIGMA) == 15 * SIGMA
+
+
 def test_scaled_identity_gives_sigma_powers() -> None:
     got = moment_cov([3, 1], n=7, cov=[[Fraction(1, 2), 0], [0, Fraction(1, 2)]])
     assert got == moment_cov([3, 1], n=7, m=2) / 16
@@ -156,6 +163,20 @@ def test_symbolic_inverse_equals_direct_solve(
     value = Fraction(num, 3)
     rational = stein.inverse_matrix_terms(parts, power, beta).at(value)
     assert rational == stein.inverse_matrix_terms_at(parts, power, beta, value)
+
+
+def test_fast_expression_assembly_is_canonical() -> None:
+    """The canonical-order Mul assembly equals plain SymPy arithmetic on the same terms."""
+    for parts, beta in [((8,), 1), ((3, 2, 1), 4), ((5, 1), 2)]:
+        terms = stein.moment_terms_cov(parts, beta)
+        plain = sympy.Add(
+            *(
+                sympy.Rational(c) * n**e * sympy.Mul(*(power_sum_symbol(j) for j in lam))
+                for (e, lam), c in terms.items()
+            )
+        )
+        fast = moment_expression_cov(parts, beta=beta)
+        assert fast == plain and sympy.expand(fast - plain) == 0
 
 
 def test_symbolic_forward_agrees_with_numeric_n() -> None:

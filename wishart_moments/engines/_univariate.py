@@ -2,13 +2,17 @@
 
 A polynomial is a tuple of ``Fraction`` coefficients, constant first, without trailing zeros (the
 zero polynomial is ``()``). :class:`RatFun` is a reduced quotient ``num / den`` with ``den`` monic.
-Used by the inverse-moment loop equations of :mod:`wishart_moments.engines.jack`, whose linear
-systems have coefficients affine in one variable; kept tiny and dependency-free on purpose.
+Integer polynomials (``IPoly``, tuples of ints) serve the fraction-free elimination of the
+inverse-moment loop equations in :mod:`wishart_moments.engines.jack`, whose linear systems have
+coefficients affine in one variable; ``RatFun`` and :func:`solve` serve its slow reference.
+Kept tiny and dependency-free on purpose.
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
+from math import gcd as _gcd
+from math import lcm as _lcm
 
 Poly = tuple[Fraction, ...]
 
@@ -246,9 +250,7 @@ def primitive(p: Poly | IPoly) -> IPoly:
     if not p:
         return ()
     fr = [Fraction(x) for x in p]
-    den = 1
-    for x in fr:
-        den = den * x.denominator // _gcd(den, x.denominator)
+    den = _lcm(*(x.denominator for x in fr))
     ints = [int(x * den) for x in fr]
     g = 0
     for x in ints:
@@ -256,9 +258,3 @@ def primitive(p: Poly | IPoly) -> IPoly:
     if ints[-1] < 0:
         g = -g
     return tuple(x // g for x in ints)
-
-
-def _gcd(a: int, b: int) -> int:
-    from math import gcd as _g
-
-    return _g(a, b)

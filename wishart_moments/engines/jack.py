@@ -34,9 +34,12 @@ Integrating ``sum_i d/dy_i [y_i^{s+1} f P]`` by parts (``f = q_nu``, ``s >= 1``)
     [(s-1)(1 - beta/2) - a] E[q_s f] + sum_j nu_j E[q_{s+nu_j} f / q_{nu_j}]
         + beta/2 sum_{t=1}^{s-1} E[q_t q_{s-t} f] = -beta/2 E[q_{s-1} f],      q_0 = m.
 
-At each degree this is a linear system ``(C - a I) x = b`` (``C`` constant): solved exactly over
-``Q(a)`` with polynomials in ``m``. The inverse moment of degree ``k`` is finite iff
-``beta (n - m + 1) / 2 > k`` (i.e. ``a + 1 > k``).
+At each degree this is a linear system ``(C - a I) x = b`` (``C`` constant), solved exactly by
+fraction-free (Bareiss) elimination over ``Z[a]`` with polynomials in ``m`` as right-hand sides;
+common factors are cancelled at the rational roots of ``det(C - a I)`` (the eigenvalues of ``C``,
+found by the rational root theorem inside the Gershgorin bound; a gcd over ``Q`` covers any other
+factor). The inverse moment of degree ``k`` is finite iff ``beta (n - m + 1) / 2 > k``
+(i.e. ``a + 1 > k``); the expressions are returned regardless and are valid where it exists.
 """
 
 from __future__ import annotations
@@ -347,16 +350,57 @@ def moment_terms(parts: Iterable[int], beta: Any) -> dict[tuple[int, int], Fract
                 for j, y in enumerate(poly):
                     if y:
                         acc[(i, j)] = acc.get((i, j), Fraction(0)) + w * x * y
-    return {ij: c for ij, c in acc.items() if c}
+    return {ij: acc[ij] for ij in sorted(acc) if acc[ij]}
+
+
+def _interpolate(xs: list[Fraction], ys: list[Fraction]) -> list[Fraction]:
+    """Coefficients (constant first) of the polynomial of degree < len(xs) through the points
+    (Newton divided differences, then Horner on the Newton form)."""
+    coefs = list(ys)
+    size = len(xs)
+    for j in range(1, size):
+        for i in range(size - 1, j - 1, -1):
+            coefs[i] = (coefs[i] - coefs[i - 1]) / (xs[i] - xs[i - j])
+    poly: up.Poly = up.trim([coefs[-1]])
+    for i in range(size - 2, -1, -1):  # poly = poly * (x - x_i) + c_i
+        poly = up.add(up.mul(poly, up.trim([-xs[i], Fraction(1)])), up.trim([coefs[i]]))
+    return list(poly)
+
+
+def moment_terms_general(parts: Iterable[int]) -> dict[tuple[int, int, int], int]:
+    """``E prod_i tr(S^{parts_i})`` at ``Sigma = I`` for general ``alpha = 2/beta`` as
+    ``{(i, j, l): coefficient of n^i m^j alpha^l}`` (integers), by exact interpolation in alpha.
+
+    The moment is a polynomial of degree ``< k = sum(parts)`` in alpha; it is evaluated at
+    ``alpha = 1, ..., k`` through the Jack route and the interpolant is checked at ``alpha = k+1``.
+    """
+    mu = check_parts(parts)
+    if not mu:
+        return {(0, 0, 0): 1}
+    k = sum(mu)
+    points = [Fraction(t) for t in range(1, k + 2)]
+    values = [moment_terms(mu, 2 / alpha) for alpha in points]
+    keys = sorted(set().union(*values))
+    out: dict[tuple[int, int, int], int] = {}
+    for key in keys:
+        ys = [v.get(key, Fraction(0)) for v in values]
+        poly = _interpolate(points[:k], ys[:k])
+        check = sum((c * points[k] ** e for e, c in enumerate(poly)), Fraction(0))
+        if check != ys[k]:
+            raise ArithmeticError(f"degree bound in alpha failed for n^{key[0]} m^{key[1]}")
+        for e, c in enumerate(poly):
+            if c:
+                out[(key[0], key[1], e)] = _as_int(c)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
 # Inverse moments at Sigma = I: loop equations over Q(a)
 # ---------------------------------------------------------------------------------------------
 
-# A polynomial in m with coefficients in Q[a]: list of a-polynomials, constant (m^0) first. A
-# value of Q(a)[m] is such a numerator over one common denominator (a polynomial in a).
-MPoly = list[up.Poly]
+# A polynomial in m with coefficients in Z[a] (or Q[a]): a list of a-polynomials, m^0 first. A
+# value in Q(a)[m] is such a numerator over one common denominator, a polynomial in a.
+MPoly = list[up.IPoly]
 
 
 def _insert(nu: Partition, *new: int) -> Partition:
@@ -375,25 +419,9 @@ def _mtrim(p: MPoly) -> MPoly:
     return p
 
 
-def _exact_div(p: up.Poly, q: up.Poly) -> up.Poly:
-    quot, rem = up.divmod_poly(p, q)
-    if rem:
-        raise ArithmeticError("inexact polynomial division")
-    return quot
-
-
-def _madd_scaled(acc: MPoly, p: MPoly, c: Fraction) -> None:
-    """``acc += c p`` in place."""
-    while len(acc) < len(p):
-        acc.append(up.ZERO)
-    for e, x in enumerate(p):
-        if x:
-            acc[e] = up.add(acc[e], up.scale(x, c))
-
-
 def loop_equations(degree: int, beta: Fraction, choice: str = "smallest") -> list[tuple]:
     """The loop equations of degree ``degree`` at ``Sigma = I``, one per ``lambda``:
-    ``(lambda, {target: (c0, c1)}, (sign, source, shift))`` meaning
+    ``(lambda, {target: (c0, c1)}, (source, shift))`` meaning
     ``sum_target (c0 + c1 a) E q_target = -beta/2 m^shift E q_source``.
 
     ``choice``: which part ``s`` of ``lambda`` is differentiated (``"smallest"``, ``"largest"``).
@@ -460,114 +488,261 @@ def _frac(p: up.Poly | up.IPoly) -> up.Poly:
     return up.trim([Fraction(c) for c in p])
 
 
-def _reduce(
-    values: dict[Partition, MPoly], den: up.Poly | up.IPoly
-) -> tuple[dict[Partition, MPoly], up.IPoly]:
-    """``N / den`` with the common factor of ``den`` and every numerator cancelled: rational
-    numerators over a primitive integer denominator with positive leading coefficient."""
-    g = up.monic(_frac(den))
+def _hom_eval(p: up.IPoly, u: int, v: int) -> int:
+    """``v^deg(p) p(u / v)`` (exact, integers)."""
+    acc, vp = 0, 1
+    for c in reversed(p):
+        acc = acc * u + c * vp
+        vp *= v
+    return acc
+
+
+def _div_linear_int(p: up.IPoly, u: int, v: int) -> up.IPoly:
+    """``p / (v a - u)`` in ``Z[a]`` (``gcd(u, v) = 1``); ``ArithmeticError`` if not exact."""
+    d = len(p) - 1
+    quot = [0] * d
+    carry = 0  # q_i, from the top: c_{i+1} = v q_i - u q_{i+1}
+    for i in range(d - 1, -1, -1):
+        num = p[i + 1] + u * carry
+        carry, rem = divmod(num, v)
+        if rem:
+            raise ArithmeticError("inexact division by a linear factor")
+        quot[i] = carry
+    if p[0] != -u * carry:
+        raise ArithmeticError("inexact division by a linear factor")
+    return tuple(quot)
+
+
+def _rational_roots(p: up.IPoly, bound: int) -> tuple[dict[tuple[int, int], int], up.IPoly]:
+    """Rational roots ``u/v`` (with multiplicity) of ``p`` with ``|u/v| <= bound`` and ``v`` a
+    divisor (``<= 64``) of the leading coefficient, and what is left of ``p`` after dividing them
+    out (rational root theorem: ``u`` divides the constant term, ``v`` the leading one)."""
+    roots: dict[tuple[int, int], int] = {}
+    while len(p) > 1 and p[0] == 0:
+        roots[(0, 1)] = roots.get((0, 1), 0) + 1
+        p = p[1:]
+    for v in range(1, 65):
+        if len(p) <= 1:
+            break
+        if p[-1] % v:
+            continue
+        for u in range(-bound * v, bound * v + 1):
+            if len(p) <= 1:
+                break
+            if not u or gcd(u, v) != 1 or p[0] % u:
+                continue
+            while len(p) > 1 and _hom_eval(p, u, v) == 0:
+                p = _div_linear_int(p, u, v)
+                roots[(u, v)] = roots.get((u, v), 0) + 1
+    return roots, p
+
+
+def _int_content(values: dict[Partition, MPoly], den: up.IPoly) -> int:
+    g = 0
+    for c in den:
+        g = gcd(g, c)
     for p in values.values():
         for x in p:
-            if len(g) == 1:
-                break
-            if x:
-                g = up.gcd(g, _frac(x))
-    den_red = up.divmod_poly(_frac(den), g)[0]
-    new_den = up.primitive(den_red)
-    c = Fraction(new_den[-1]) / den_red[-1]
-    out = {
-        lam: [up.scale(_exact_div(_frac(x), g), c) if x else up.ZERO for x in p]
-        for lam, p in values.items()
-    }
-    return out, new_den
+            for c in x:
+                if g == 1:
+                    return 1
+                g = gcd(g, c)
+    return g
 
 
 @cache
-def _inverse_power_moments(degree: int, beta: Fraction) -> tuple[dict[Partition, MPoly], up.IPoly]:
-    """``({lambda: N_lambda}, D)``: ``E q_lambda = N_lambda(m, a) / D(a)`` for ``|lambda| = degree``
-    at ``Sigma = I``, ``q_r = tr S^{-r}``, ``a = beta(n - m + 1)/2 - 1`` (exact, reduced)."""
+def _inverse_level(
+    degree: int, beta: Fraction
+) -> tuple[dict[Partition, MPoly], up.IPoly, dict[tuple[int, int], int], up.IPoly]:
+    """``(N, D, roots, rest)``: ``E q_lambda = N_lambda(m, a) / D(a)`` for ``|lambda| = degree``,
+    integer polynomials; ``D = c prod (v a - u)^e * rest`` with ``roots = {(u, v): e}``. Common
+    linear factors of ``D`` and all numerators are cancelled by exact evaluation at the roots."""
     if degree == 0:
-        return {(): [(Fraction(1),)]}, (1,)
-    lower, lower_den = _inverse_power_moments(degree - 1, beta)
-    order = _partitions(degree)
+        return {(): [(1,)]}, (1,), {}, (1,)
+    lower, lower_den, lower_roots, lower_rest = _inverse_level(degree - 1, beta)
+    order = tuple(reversed(_partitions(degree)))  # (1^d) first: less fill-in in the elimination
     index = {lam: r for r, lam in enumerate(order)}
     width = degree + 1  # the m-degree of E q_lambda is at most l(lambda)
     eqs = loop_equations(degree, beta)
-    # clear denominators: equations times `scale`, right-hand sides' numerators times `rscale`
     scale = lcm(*(c.denominator for _, row, _ in eqs for cs in row.values() for c in cs))
-    rscale = (beta / 2).denominator * lcm(
-        *(c.denominator for p in lower.values() for x in p for c in x)
-    )
+    half = beta / 2
     matrix: list[list[up.IPoly]] = [[()] * len(order) for _ in order]
     rhs: list[list[up.IPoly]] = [[()] * width for _ in order]
+    bound = 1
     for lam, row, (source, shift) in eqs:
         r = index[lam]
+        gersh = Fraction(0)
         for target, (c0, c1) in row.items():
             matrix[r][index[target]] = up.itrim([_as_int(c0 * scale), _as_int(c1 * scale)])
+            gersh += abs(c0)
+        bound = max(bound, int(gersh) + 1)  # eigenvalues of C: |a| <= max row sum
         for e, x in enumerate(lower[source]):
-            rhs[r][e + shift] = tuple(_as_int(-beta / 2 * c * rscale) for c in x)
+            rhs[r][e + shift] = tuple(-half.numerator * c for c in x)
+    # E q = (sol / det) * scale / (half.denominator * lower_den)
     sol, det = _bareiss_solve(matrix, rhs)
-    values = {lam: _mtrim(list(sol[index[lam]])) for lam in order}
-    # E q_lambda = (sol / det) * scale / (rscale * lower_den)
-    factor = Fraction(scale, rscale)
-    values = {lam: [up.scale(_frac(x), factor) for x in p] for lam, p in values.items()}
-    return _reduce(values, up.imul(det, lower_den))
+    values = {lam: [up.iscale(x, scale) for x in _mtrim(list(sol[index[lam]]))] for lam in order}
+    den = up.iscale(up.imul(det, lower_den), half.denominator)
+    det_roots, det_rest = _rational_roots(up.primitive(det), bound)
+    roots = dict(lower_roots)
+    for key, e in det_roots.items():
+        roots[key] = roots.get(key, 0) + e
+    rest = up.imul(lower_rest, det_rest)
+    if len(rest) > 1:
+        # det(C - a I) can have factors without rational roots (complex eigenvalues of C); in
+        # practice they cancel entirely: try that first, else cancel by a gcd over Q
+        gi = up.primitive(rest)
+        try:
+            values = {
+                lam: [up.idiv_exact(x, gi) if x else () for x in p] for lam, p in values.items()
+            }
+            den, rest = up.idiv_exact(den, gi), (1,)
+            g = up.ONE
+        except ArithmeticError:
+            g = up.monic(_frac(rest))
+            for p in values.values():
+                for x in p:
+                    if x and len(g) > 1:
+                        g = up.gcd(g, _frac(x))
+        if len(g) > 1:
+            gi = up.primitive(g)
+            values = {
+                lam: [up.idiv_exact(x, gi) if x else () for x in p] for lam, p in values.items()
+            }
+            den, rest = up.idiv_exact(den, gi), up.idiv_exact(rest, gi)
+    values, den = _cancel(values, den, roots)
+    # keep the multiplicities of the roots still in den (cancelled ones are gone from den)
+    remaining = {}
+    for (u, v), e in roots.items():
+        left, probe = 0, den
+        while left < e and len(probe) > 1 and _hom_eval(probe, u, v) == 0:
+            probe = _div_linear_int(probe, u, v)
+            left += 1
+        if left:
+            remaining[(u, v)] = left
+    roots = remaining
+    return values, den, roots, rest
 
 
-def _divide_linear(p: MPoly, c: Fraction) -> MPoly:
-    """``p / (m + c)`` in ``Q[a][m]`` (synthetic division); ``ArithmeticError`` if inexact."""
+def _inverse_power_moments(degree: int, beta: Fraction) -> tuple[dict[Partition, MPoly], up.IPoly]:
+    """``({lambda: N_lambda}, D)``: ``E q_lambda = N_lambda(m, a) / D(a)`` for ``|lambda| = degree``
+    at ``Sigma = I``, ``q_r = tr S^{-r}``, ``a = beta(n - m + 1)/2 - 1``: integer polynomials,
+    reduced (no common factor of ``D`` and all the ``N_lambda``)."""
+    values, den, _, _ = _inverse_level(degree, beta)
+    return values, den
+
+
+def _divide_linear_m(p: MPoly, u: int, v: int) -> MPoly:
+    """``p / (v m + u)`` in ``Z[a][m]`` (``gcd(u, v) = 1``, synthetic division in ``m``);
+    ``ArithmeticError`` if not exact."""
     if not p:
         return []
-    quot = [up.ZERO] * (len(p) - 1)
-    carry = p[-1]
-    for e in range(len(p) - 1, 0, -1):
-        quot[e - 1] = carry
-        carry = up.sub(p[e - 1], up.scale(carry, c))
-    if carry:
+    quot: MPoly = [()] * (len(p) - 1)
+    carry: up.IPoly = ()  # q_e from the top: p_{e+1} = v q_e + u q_{e+1}
+    for e in range(len(p) - 2, -1, -1):
+        top = up.isub(p[e + 1], up.iscale(carry, u))
+        carry = tuple(c // v for c in top)
+        if any(c % v for c in top):
+            raise ArithmeticError("E C_kappa(S^{-1}) is not divisible by C_kappa(I_m)")
+        quot[e] = carry
+    if up.isub(p[0], up.iscale(carry, u)):
         raise ArithmeticError("E C_kappa(S^{-1}) is not divisible by C_kappa(I_m)")
     return quot
 
 
+def _cancel(
+    values: dict[Partition, MPoly], den: up.IPoly, roots: dict[tuple[int, int], int]
+) -> tuple[dict[Partition, MPoly], up.IPoly]:
+    """Cancel the linear factors ``(v a - u)`` of ``roots`` common to ``den`` and every numerator
+    (exact evaluation at ``u / v``), then the integer content; ``den`` gets a positive lead."""
+    for (u, v), e in roots.items():
+        while e and all(_hom_eval(x, u, v) == 0 for p in values.values() for x in p if x):
+            values = {
+                lam: [_div_linear_int(x, u, v) if x else () for x in p] for lam, p in values.items()
+            }
+            den = _div_linear_int(den, u, v)
+            e -= 1
+    g = _int_content(values, den)
+    if den[-1] < 0:
+        g = -g
+    if g != 1:
+        values = {lam: [tuple(c // g for c in x) for x in p] for lam, p in values.items()}
+        den = tuple(c // g for c in den)
+    return values, den
+
+
 @cache
-def _inverse_jack_factors(k: int, beta: Fraction) -> tuple[dict[Partition, MPoly], up.Poly]:
-    """``({kappa: N_kappa}, D)``: ``E C_kappa(W^{-1}) = (N_kappa / D) C_kappa(Sigma^{-1})``,
-    ``|kappa| = k``; the division of ``E C_kappa(S^{-1})`` by ``C_kappa(I_m)`` is checked exact."""
+def _inverse_jack_factors(
+    k: int, beta: Fraction
+) -> tuple[dict[Partition, tuple[MPoly, Fraction]], up.IPoly]:
+    """``({kappa: (Q_kappa, s_kappa)}, D)``: ``E C_kappa(W^{-1}) = d_kappa C_kappa(Sigma^{-1})``
+    with ``d_kappa = s_kappa Q_kappa(m, a) / D(a)``, ``Q_kappa`` integer, ``|kappa| = k``. The
+    division of ``E C_kappa(S^{-1})`` by ``C_kappa(I_m)`` is exact (checked)."""
     alpha = 2 / beta
     basis = _basis(k, alpha)
     moments, den = _inverse_power_moments(k, beta)
+    index = basis._index
     out = {}
     for kappa in basis.partitions:
-        acc: MPoly = []
-        for lam, c in basis.jack_in_power(kappa).items():
-            _madd_scaled(acc, moments[lam], c)
-        acc = _mtrim(acc)
-        for i, j, _, _ in _boxes(kappa):
-            acc = _divide_linear(acc, alpha * (j - 1) - (i - 1))
-        inv_scale = 1 / identity_scale(kappa, alpha)
-        out[kappa] = [up.scale(x, inv_scale) for x in acc]
+        num, factor = basis._integer_rows[kappa]  # C_kappa = factor * sum num[lam] p_lam
+        acc: list[list[int]] = []
+        for lam in basis.partitions:
+            c = num[index[lam]]
+            if c:
+                for e, x in enumerate(moments[lam]):
+                    while len(acc) <= e:
+                        acc.append([])
+                    row = acc[e]
+                    if len(row) < len(x):
+                        row.extend([0] * (len(x) - len(row)))
+                    for i, y in enumerate(x):
+                        row[i] += c * y
+        qk: MPoly = _mtrim([up.itrim(row) for row in acc])
+        scalar = factor / identity_scale(kappa, alpha)
+        for i, j, _, _ in _boxes(kappa):  # divide by m + alpha (j-1) - (i-1) = (v m + u) / v
+            shift = alpha * (j - 1) - (i - 1)
+            qk = _divide_linear_m(qk, shift.numerator, shift.denominator)
+            scalar *= shift.denominator
+        out[kappa] = (qk, scalar)
     return out, den
 
 
-def inverse_terms_cov(parts: Iterable[int], beta: Any) -> dict[Partition, tuple[MPoly, up.Poly]]:
+def inverse_terms_cov(parts: Iterable[int], beta: Any) -> dict[Partition, tuple[MPoly, up.IPoly]]:
     """``E prod_i tr(W^{-parts_i}) = sum_lam (N_lam / D_lam) q_lam(Sigma)`` as
-    ``{lam: (N_lam, D_lam)}``: ``N_lam`` a polynomial in ``m`` over ``Q[a]`` (list of
-    a-polynomials, ``m^0`` first), ``D_lam`` a monic polynomial in ``a = beta(n - m + 1)/2 - 1``."""
+    ``{lam: (N_lam, D_lam)}``: integer polynomials, ``N_lam`` in ``m`` over ``Z[a]`` (list of
+    a-polynomials, ``m^0`` first), ``D_lam`` in ``a = beta(n - m + 1)/2 - 1``, reduced."""
     mu = check_parts(parts)
     beta_q = as_rational(beta, "beta")
     if not mu:
-        return {(): ([up.ONE], up.ONE)}
+        return {(): ([(1,)], (1,))}
     alpha = 2 / beta_q
-    basis = _basis(sum(mu), alpha)
-    factors, den = _inverse_jack_factors(sum(mu), beta_q)
-    acc: dict[Partition, MPoly] = {}
+    k = sum(mu)
+    basis = _basis(k, alpha)
+    factors, den = _inverse_jack_factors(k, beta_q)
+    roots = _inverse_level(k, beta_q)[2]
+    weights: dict[Partition, list[tuple[Fraction, MPoly]]] = {}
     for kappa, a in basis.power_in_jack(mu).items():
+        qk, scalar = factors[kappa]
         for lam, c in basis.jack_in_power(kappa).items():
-            _madd_scaled(acc.setdefault(lam, []), factors[kappa], a * c)
+            weights.setdefault(lam, []).append((a * c * scalar, qk))
     out = {}
-    for lam, p in acc.items():
-        p = _mtrim(p)
-        if p:
-            values, d = _reduce({lam: p}, den)
+    for lam in basis.partitions:
+        if lam not in weights:
+            continue
+        common = lcm(*(w.denominator for w, _ in weights[lam]))
+        acc: list[list[int]] = []
+        for w, qk in weights[lam]:
+            c = _as_int(w * common)
+            for e, x in enumerate(qk):
+                while len(acc) <= e:
+                    acc.append([])
+                row = acc[e]
+                if len(row) < len(x):
+                    row.extend([0] * (len(x) - len(row)))
+                for i, y in enumerate(x):
+                    row[i] += c * y
+        num = _mtrim([up.itrim(row) for row in acc])
+        if num:
+            values, d = _cancel({lam: num}, up.iscale(den, common), roots)
             out[lam] = (values[lam], d)
     return out
 
@@ -607,10 +782,11 @@ def _nm_numerator(num: MPoly, beta: Fraction) -> dict[tuple[int, int], Fraction]
 
 
 def _to_sympy(
-    num: MPoly, den: up.Poly | up.IPoly, beta: Fraction, known: up.IPoly | None = None
+    num: MPoly, den: up.IPoly, beta: Fraction, roots: dict[tuple[int, int], int]
 ) -> sympy.Expr:
     """``N(m, a) / D(a)`` at ``a = beta(n - m + 1)/2 - 1``: expanded numerator in ``n, m``,
-    denominator factored (as a polynomial in ``a``, then substituted)."""
+    denominator as a product of powers of primitive integer polynomials in ``n - m`` (the linear
+    factors ``v a - u`` of ``roots`` by trial division; anything left is factored by SymPy)."""
     import sympy
 
     from ..symbolic import m, n
@@ -619,23 +795,29 @@ def _to_sympy(
     scale_num = Fraction(
         gcd(*(c.numerator for c in coefs.values())), lcm(*(c.denominator for c in coefs.values()))
     )
-    numer = sympy.Add(
-        *(sympy.Integer(c / scale_num) * n**i * m**j for (i, j), c in sorted(coefs.items()))
-    )
-    rest = _frac(den)
-    pieces = []
-    for f in _irreducible_factors(den if known is None else known):
+    numer = sympy.Poly.from_dict(
+        {key: int(c / scale_num) for key, c in coefs.items()}, n, m, domain="ZZ"
+    ).as_expr()
+    rest = tuple(den)
+    pieces: list[tuple[up.Poly, int]] = []
+    for u, v in sorted(roots):
         e = 0
-        while len(rest) > 1:
-            quot, rem = up.divmod_poly(rest, f)
-            if rem:
-                break
-            rest, e = quot, e + 1
+        while len(rest) > 1 and _hom_eval(rest, u, v) == 0:
+            rest, e = _div_linear_int(rest, u, v), e + 1
         if e:
-            pieces.append((f, e))
-    if len(rest) > 1:  # not covered by the known factors (not expected): keep it whole
-        pieces.append((rest, 1))
-        rest = up.ONE
+            pieces.append(((Fraction(-u), Fraction(v)), e))
+    restf = _frac(rest)
+    if len(restf) > 1:  # not covered by the known linear factors (not expected)
+        for f in _irreducible_factors(rest):
+            e = 0
+            while len(restf) > 1:
+                quot, rem = up.divmod_poly(restf, f)
+                if rem:
+                    break
+                restf, e = quot, e + 1
+            if e:
+                pieces.append((f, e))
+    rest = restf
     # each factor as a primitive integer polynomial in d = n - m (a = b d + b - 1, b = beta/2)
     b = beta / 2
     shift = up.trim([b - 1, b])
@@ -677,11 +859,11 @@ def inverse_moment_cov(parts: Iterable[int], beta: Any) -> sympy.Expr:
     beta_q = as_rational(beta, "beta")
     k = sum(check_parts(parts))
     terms = inverse_terms_cov(parts, beta_q)
-    known = _inverse_jack_factors(k, beta_q)[1] if k else None
+    roots = _inverse_level(k, beta_q)[2] if k else {}
     q = {j: sympy.Symbol(f"q{j}", positive=True) for lam in terms for j in lam}
     return sympy.Add(
         *(
-            _to_sympy(num, den, beta_q, known) * sympy.Mul(*(q[j] for j in lam))
+            _to_sympy(num, den, beta_q, roots) * sympy.Mul(*(q[j] for j in lam))
             for lam, (num, den) in sorted(terms.items())
         )
     )
@@ -696,9 +878,9 @@ def inverse_moment(parts: Iterable[int], beta: Any) -> sympy.Expr:
     beta_q = as_rational(beta, "beta")
     if not mu:
         return sympy.Integer(1)
-    values, den = _inverse_power_moments(sum(mu), beta_q)
-    reduced, d = _reduce({mu: values[mu]}, den)
-    return _to_sympy(reduced[mu], d, beta_q, den)
+    values, den, roots, _ = _inverse_level(sum(mu), beta_q)
+    reduced, d = _cancel({mu: values[mu]}, den, roots)
+    return _to_sympy(reduced[mu], d, beta_q, roots)
 
 
 __all__ = [
@@ -716,4 +898,5 @@ __all__ = [
     "jack_basis",
     "moment_terms",
     "moment_terms_cov",
+    "moment_terms_general",
 ]
