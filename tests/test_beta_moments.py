@@ -385,3 +385,17 @@ def test_trace_moment_takes_beta() -> None:
     for beta in (2, 4, Fraction(1, 3)):
         want = sigma**6 * moment_expression([3], beta=beta)
         assert sympy.expand(wm.trace_moment(3, beta=beta) - want) == 0
+
+
+def test_shipped_polynomials_match_schema() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((SHIPPED_DIRECTORY / "general" / "schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    files = sorted((SHIPPED_DIRECTORY / "general").glob("k*.json"))
+    assert len(files) == 20
+    for path in files:
+        validator.validate(json.loads(path.read_text()))
+    doc = json.loads(files[2].read_text())
+    doc["terms"][0][3] = 1  # a JSON number, not a string
+    assert not validator.is_valid(doc)
