@@ -417,10 +417,12 @@ def test_bad_arguments() -> None:
         moment_expression_cov([1], beta=0.5)
     with pytest.raises(ValueError, match="beta must be a positive"):
         moment_cov([1], n=5, m=2, beta=-1)
-    with pytest.raises(ValueError, match="positive integers"):
-        moment_cov([0, 1], n=5, cov=SIGMA)
-    with pytest.raises(ValueError, match="positive integers"):
+    with pytest.raises(ValueError, match="non-negative integers"):
+        moment_cov([-1, 1], n=5, cov=SIGMA)
+    with pytest.raises(ValueError, match="non-negative integers"):
         moment_cov([1.5], n=5, cov=SIGMA)
+    with pytest.raises(ValueError, match="non-negative integers"):
+        moment_expression_cov("3,1")
     with pytest.raises(ValueError, match="power must be"):
         moment_matrix([1], -1, n=5, cov=SIGMA)
     with pytest.raises(ValueError, match="needs beta=2"):

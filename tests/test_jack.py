@@ -458,3 +458,12 @@ def test_general_alpha_polynomial() -> None:
             for (i, j, e), c in general.items():
                 at[(i, j)] = at.get((i, j), F(0)) + c * alpha**e
             assert {key: c for key, c in at.items() if c} == jack.moment_terms(mu, 2 / alpha)
+
+
+def test_docs_examples() -> None:
+    import doctest
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "jack.md"
+    result = doctest.testfile(str(page), module_relative=False)
+    assert result.failed == 0 and result.attempted >= 3

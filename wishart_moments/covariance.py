@@ -725,16 +725,13 @@ def _split_parts(parts: Any) -> tuple[tuple[int, ...], int]:
         raise ValueError(
             f"parts must be a sequence of non-negative integers, got {parts!r}"
         ) from None
-    zeros = sum(
-        1
-        for p in items
-        if isinstance(p, numbers.Integral) and not isinstance(p, bool) and int(p) == 0
-    )
-    rest = [
-        p
-        for p in items
-        if not (isinstance(p, numbers.Integral) and not isinstance(p, bool) and int(p) == 0)
-    ]
+    for p in items:
+        if isinstance(p, bool) or not isinstance(p, numbers.Integral) or int(p) < 0:
+            raise ValueError(
+                f"parts must be non-negative integers (0 is tr W^0 = m), got {p!r} in {items!r}"
+            )
+    rest = [int(p) for p in items if int(p) > 0]
+    zeros = len(items) - len(rest)
     return stein.normalize_parts(rest), zeros
 
 
