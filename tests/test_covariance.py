@@ -427,6 +427,8 @@ def test_bad_arguments() -> None:
         moment_matrix([1], -1, n=5, cov=SIGMA)
     with pytest.raises(ValueError, match="needs beta=2"):
         moment_cov([1], n=5, cov=SIGMA_C, beta=1)
+    with pytest.raises(ValueError, match="needs beta=2"):
+        moment_matrix([1], 1, n=5, cov=np.array(SIGMA_C, dtype=complex), beta=4)
     with pytest.raises(ValueError, match="does not match"):
         moment_cov([1], n=5, cov=SIGMA, m=2)
     with pytest.raises(ValueError, match="give cov"):
