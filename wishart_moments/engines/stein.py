@@ -32,8 +32,10 @@ so ``((n - m) I - K) N_r = N_{r-1} Lambda``: one linear solve per step in the sp
 matrix ``K``. Inverse moments are therefore rational functions of ``u = n - m`` alone; their
 denominators are products of ``(u - c)`` over eigenvalues ``c`` of the matrices ``K``. At an exact
 (or float) ``u`` the systems are solved directly; for the symbolic form the chain is evaluated at
-enough rational points and the numerators interpolated over the known denominator. They exist iff
-``beta (n - m + 1) / 2 > |mu| + r``.
+enough integer points and the numerators interpolated over a candidate denominator (each pole
+once, then twice, ...; accepted when three further exact points agree; the product of all the
+step determinants is the last, always valid, candidate), common factors then cancelled. They
+exist iff ``beta (n - m + 1) / 2 > |mu| + r``.
 
 :mod:`wishart_moments.engines.stein_reference` holds a slow reference (explicit SymPy matrix
 derivatives) for the operator ``D``.
@@ -687,7 +689,7 @@ def _inverse_rational(mu: Partition, power: int, alpha: Fraction) -> RationalTer
         bound = max(bound, _root_bound(d, alpha))
     # Candidate denominators: every pole with multiplicity at most `level` (level 1 first), the
     # product of the whole chain's determinants last. A candidate is accepted when the numerators
-    # interpolated through it reproduce the chain exactly at two further points.
+    # interpolated through it reproduce the chain exactly at three further points.
     full = max(multiplicity.values(), default=0)
     values: dict[Fraction, dict] = {}
     start = Fraction(int(bound) + 2)
@@ -714,7 +716,7 @@ def _inverse_rational(mu: Partition, power: int, alpha: Fraction) -> RationalTer
         nums = {k: p for k, p in nums.items() if p}
         if last:
             break
-        checks = [start + npts + i for i in range(2)]
+        checks = [start + npts + i for i in range(3)]
         ok = all(
             {k: v for k, v in chain_at(x).items() if v}
             == {k: _peval(p, x) / _peval(den, x) for k, p in nums.items() if _peval(p, x)}
