@@ -464,3 +464,15 @@ def test_cli_parsers(tmp_path) -> None:
     assert np.allclose(parse_cov(load_cov_file(npy)), np.array(SIGMA_ROWS, float))
     with pytest.raises(ValueError, match=r"\.npy or \.json"):
         load_cov_file(tmp_path / "s.txt")
+
+
+def test_docstring_and_docs_examples() -> None:
+    import doctest
+    from pathlib import Path
+
+    from wishart_moments import covariance
+
+    assert doctest.testmod(covariance).failed == 0
+    page = Path(__file__).resolve().parents[1] / "docs" / "covariance.md"
+    result = doctest.testfile(str(page), module_relative=False)
+    assert result.failed == 0 and result.attempted >= 5
