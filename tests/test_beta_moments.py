@@ -399,3 +399,12 @@ def test_shipped_polynomials_match_schema() -> None:
     doc = json.loads(files[2].read_text())
     doc["terms"][0][3] = 1  # a JSON number, not a string
     assert not validator.is_valid(doc)
+
+
+@pytest.mark.parametrize("parts", [(5,), (7,), (3, 2), (2, 2, 1), (4, 1, 1)])
+def test_general_polynomial_agrees_with_the_jack_interpolation(parts: tuple[int, ...]) -> None:
+    """The Jack route interpolated in alpha (jack.moment_terms_general) is independent."""
+    jack = pytest.importorskip("wishart_moments.engines.jack")
+    if not hasattr(jack, "moment_terms_general"):
+        pytest.skip("this jack engine has no moment_terms_general")
+    assert jack.moment_terms_general(parts) == moment_terms(parts)

@@ -291,7 +291,17 @@ def _verify_general(args: argparse.Namespace, kmax: int) -> int:
 
     root = Path(args.dir) if args.dir else default_directory()
     failures: list[str] = []
-    print("verify: general beta (loop_equations), specialised to beta = 1 and 2")
+    jack = None
+    if engine_available("jack"):
+        import importlib
+
+        jack = importlib.import_module(f"{__package__}.engines.jack")
+        if not hasattr(jack, "moment_terms_general"):
+            jack = None
+    print(
+        "verify: general beta (loop_equations), specialised to beta = 1 and 2"
+        + (f"; Jack interpolation in alpha for k <= {args.jack_kmax}" if jack else "")
+    )
     bar = ProgressBar(kmax, "verify")
     computed = {}
     try:
@@ -309,9 +319,15 @@ def _verify_general(args: argparse.Namespace, kmax: int) -> int:
                 checks.append("ok" if ok else "FAIL")
                 if not ok:
                     failures.append(f"k={k}: general polynomial at beta={beta} differs")
+            jack_status = "-"
+            if jack is not None and k <= args.jack_kmax:
+                ok = jack.moment_terms_general([k]) == terms
+                jack_status = "ok" if ok else "FAIL"
+                if not ok:
+                    failures.append(f"k={k}: jack interpolation in alpha differs")
             bar.clear()
             print(
-                f"{k:>3}  beta=1 {checks[0]:<4}  beta=2 {checks[1]:<4}  "
+                f"{k:>3}  beta=1 {checks[0]:<4}  beta=2 {checks[1]:<4}  jack {jack_status:<4}  "
                 f"{len(terms)} terms  {time.perf_counter() - start:.2f} s",
                 flush=True,
             )
