@@ -100,3 +100,11 @@ def test_errors_are_one_line(capsys: pytest.CaptureFixture[str], argv, message) 
     rc, out, err = _run(capsys, *argv)
     assert rc == 2 and not out
     assert len(err.splitlines()) == 1 and message in err and "Traceback" not in err
+
+
+def test_verify_cov(capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(["verify-cov", "--kmax", "4", "--inverse-kmax", "2"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "verify-cov: 0 failure(s): ok" in out and "FAIL" not in out
+    rc = main(["verify-cov", "--kmax", "0"])
+    assert rc == 2 and "--kmax" in capsys.readouterr().err
