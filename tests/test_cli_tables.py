@@ -70,8 +70,8 @@ def test_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0, out
     assert "engine matchings: k = 1..5" in out and "6 file(s) checked" in out
     assert "0 failure(s): all checks passed" in out
-    assert "  5  recursion, five_term, matchings, zonal " in out
-    assert "  6  recursion, five_term, zonal " in out
+    assert "  5  recursion, five_term, matchings, zonal, loop_equations" in out
+    assert "  6  recursion, five_term, zonal, loop_equations" in out
     # A cached file that is corrupt (one digit changed, checksum kept) fails verify.
     path = tmp_path / "k06.json"
     doc = json.loads(path.read_text())

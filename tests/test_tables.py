@@ -27,7 +27,7 @@ from wishart_moments.tables import (
     table_filename,
 )
 
-REPO_TABLES = Path(__file__).resolve().parent.parent / "tables"
+REPO_TABLES = Path(__file__).resolve().parent.parent / "wishart_moments" / "data" / "tables"
 COMMITTED_K = range(1, 41)
 ENUMERATED_K = range(1, 11)  # committed tables produced by the matchings enumerator
 

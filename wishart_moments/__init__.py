@@ -1,4 +1,5 @@
-"""Exact moments ``E tr(S^k)`` of a real Wishart matrix and the LDLT output variance built on them.
+"""Exact moments ``E tr(S^k)`` of Wishart matrices (real, complex, quaternion, any beta) and the
+LDLT output variance built on them.
 
 Submodules load on first use, so ``import wishart_moments`` stays light and the numeric parts can
 be used without SymPy or Numba being imported.
@@ -18,6 +19,9 @@ _EXPORTS = {
     "engine_limit": "coefficients",
     "generate_tables": "tables",
     "load_table": "tables",
+    "moment": "moments",
+    "moment_expression": "moments",
+    "moment_matrix": "covariance",
     "paper_differences": "paper",
     "paper_table": "paper",
     "read_table": "tables",

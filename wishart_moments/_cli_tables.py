@@ -1,4 +1,8 @@
-"""Subcommands ``generate``, ``show`` and ``verify`` of ``wishart-moments``: coefficient tables."""
+"""Subcommands ``generate``, ``show`` and ``verify`` of ``wishart-moments``: coefficient tables.
+
+``--beta B`` selects the field: 1 real (default), 2 complex, 4 quaternion, or any rational
+``B > 0`` (beta-Laguerre), written ``3`` or ``1/2``.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,22 @@ import sys
 import time
 from pathlib import Path
 
-from ._validation import ENGINES, check_order
-from .coefficients import check_engine_order, coefficient_matrix, engine_available, engine_limit
+from ._progress import ProgressBar
+from ._validation import ENGINES, check_beta, check_order
+from .coefficients import (
+    check_engine_beta,
+    check_engine_order,
+    coefficient_matrix,
+    default_engine,
+    engine_available,
+    engine_limit,
+    engines_for_beta,
+)
 from .layout import CoefficientMatrix
 from .paper import PAPER_KMAX, paper_differences
 from .tables import (
+    FIELDS,
+    beta_directory,
     default_directory,
     dumps_table,
     generate_tables,
@@ -22,7 +37,16 @@ from .tables import (
 
 FORMATS = ("matrix", "sympy", "latex", "json")
 # Largest k that `verify` recomputes by default with the engines that get slow with k.
-VERIFY_DEFAULT_CAPS = {"matchings": 10, "zonal": 10}
+VERIFY_DEFAULT_CAPS = {"matchings": 10, "zonal": 10, "permutations": 8, "jack": 10}
+BETA_HELP = (
+    "1 real (default), 2 complex, 4 quaternion, any rational beta > 0 such as 3 or 1/2, or "
+    "'general' (the polynomial in n, m, alpha = 2/beta)"
+)
+GENERAL = ("general", "any")
+
+
+def _is_general(text: str) -> bool:
+    return text.strip().lower() in GENERAL
 
 
 def _stderr(line: str) -> None:
@@ -38,8 +62,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     gen.add_argument("--kmax", type=int, required=True, metavar="K", help="largest order")
     gen.add_argument("--kmin", type=int, default=1, metavar="K", help="smallest order (1)")
-    gen.add_argument("--engine", choices=ENGINES, default="recursion", help="(recursion)")
-    gen.add_argument("--out", metavar="DIR", help="output directory (the default table directory)")
+    gen.add_argument(
+        "--engine", choices=ENGINES, help="(recursion for beta 1, else loop_equations)"
+    )
+    gen.add_argument("--beta", default="1", metavar="B", help=BETA_HELP)
+    gen.add_argument(
+        "--out",
+        metavar="DIR",
+        help="tables root (the default table directory); beta != 1 goes to DIR/beta<B>/",
+    )
     gen.add_argument("--quiet", action="store_true", help="no progress on stderr")
     gen.set_defaults(func=_generate)
 
@@ -52,7 +83,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("k", type=int, metavar="K", help="the order k >= 1")
     show.add_argument("--format", choices=FORMATS, default="matrix", help="(matrix)")
     show.add_argument("--engine", choices=ENGINES, help="compute with this engine, not the cache")
-    show.add_argument("--dir", metavar="DIR", help="table directory (the default one)")
+    show.add_argument("--beta", default="1", metavar="B", help=BETA_HELP)
+    show.add_argument("--dir", metavar="DIR", help="tables root (the default one)")
     show.set_defaults(func=_show)
 
     ver = subparsers.add_parser(
@@ -77,32 +109,140 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="K",
         help="largest k for the zonal engine (10)",
     )
-    ver.add_argument("--dir", metavar="DIR", help="table directory to check (the default one)")
+    ver.add_argument(
+        "--permutations-kmax",
+        type=int,
+        default=VERIFY_DEFAULT_CAPS["permutations"],
+        metavar="K",
+        help="largest k for the permutation (genus) enumeration, beta 2 (8)",
+    )
+    ver.add_argument(
+        "--jack-kmax",
+        type=int,
+        default=VERIFY_DEFAULT_CAPS["jack"],
+        metavar="K",
+        help="largest k for the Jack engine (10)",
+    )
+    ver.add_argument("--beta", default="1", metavar="B", help=BETA_HELP)
+    ver.add_argument("--dir", metavar="DIR", help="tables root to check (the default one)")
     ver.set_defaults(func=_verify)
 
 
-def _generate(args: argparse.Namespace) -> int:
-    progress = None if args.quiet else _stderr
+def _generate_general(args: argparse.Namespace) -> int:
+    from .engines.loop_equations import moment_terms
+    from .tables import save_polynomial
+
+    if args.engine not in (None, "loop_equations"):
+        raise ValueError(
+            f"--beta general is computed by engine loop_equations, not {args.engine!r}"
+        )
+    kmin, kmax = check_order(args.kmin, name="kmin"), check_order(args.kmax, name="kmax")
+    if kmin > kmax:
+        raise ValueError(f"kmin={kmin} is larger than kmax={kmax}")
     out = Path(args.out) if args.out else default_directory()
+    bar = ProgressBar(kmax - kmin + 1, "generate", enabled=not args.quiet)
     start = time.perf_counter()
-    paths = generate_tables(args.kmax, args.engine, out, kmin=args.kmin, progress=progress)
-    elapsed = time.perf_counter() - start
+    try:
+        for k in range(kmin, kmax + 1):
+            t = time.perf_counter()
+            path = save_polynomial(k, moment_terms([k]), out)
+            if not args.quiet:
+                bar.line(f"k={k}: loop_equations {time.perf_counter() - t:.2f} s -> {path}")
+                bar.update(k - kmin + 1, f"k={k}")
+    finally:
+        bar.close()
     print(
-        f"wrote {len(paths)} table(s) k={args.kmin}..{args.kmax} ({args.engine}) to {out} "
-        f"in {elapsed:.2f} s"
+        f"wrote {kmax - kmin + 1} polynomial(s) k={kmin}..{kmax} (loop_equations, general beta) "
+        f"to {out / 'general'} in {time.perf_counter() - start:.2f} s"
     )
+    return 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    if _is_general(args.beta):
+        return _generate_general(args)
+    beta = check_beta(args.beta)
+    engine = default_engine(beta) if args.engine is None else check_engine_beta(args.engine, beta)
+    kmin = check_order(args.kmin, name="kmin")
+    kmax = check_engine_order(args.kmax, engine, name="kmax")
+    out = Path(args.out) if args.out else default_directory()
+    bar = ProgressBar(kmax - kmin + 1, "generate", enabled=not args.quiet)
+    written = 0
+
+    def progress(line: str) -> None:
+        nonlocal written
+        if " -> " in line:
+            written += 1
+        bar.line(line)
+        bar.update(written, line.split(":")[0])
+
+    start = time.perf_counter()
+    try:
+        paths = generate_tables(
+            kmax, engine, out, kmin=kmin, beta=beta, progress=None if args.quiet else progress
+        )
+    finally:
+        bar.close()
+    elapsed = time.perf_counter() - start
+    label = "" if beta == 1 else f", beta={beta}"
+    print(
+        f"wrote {len(paths)} table(s) k={kmin}..{kmax} ({engine}{label}) to "
+        f"{beta_directory(out, beta)} in {elapsed:.2f} s"
+    )
+    return 0
+
+
+def _describe(beta: object) -> str:
+    field = FIELDS.get(beta)  # type: ignore[call-overload]
+    return f"beta={beta}" + (f" ({field})" if field else " (beta-Laguerre)")
+
+
+def _show_general(args: argparse.Namespace, k: int) -> int:
+    import sympy
+
+    from .moments import BETA
+    from .symbolic import m, n
+    from .tables import dumps_polynomial, load_polynomial
+
+    if args.engine not in (None, "loop_equations"):
+        raise ValueError(
+            f"--beta general is computed by engine loop_equations, not {args.engine!r}"
+        )
+    if args.engine:
+        from .engines.loop_equations import moment_terms
+
+        terms = moment_terms([k])
+    else:
+        terms = load_polynomial(k, Path(args.dir) if args.dir else None)
+    if args.format == "json":
+        sys.stdout.write(dumps_polynomial(k, terms))
+        return 0
+    alpha = 2 / BETA
+    expr = sympy.Add(*(c * n**i * m**j * alpha**g for (i, j, g), c in terms.items()))
+    if args.format == "latex":
+        print(sympy.latex(expr))
+    elif args.format == "sympy":
+        print(sympy.sstr(expr))
+    else:
+        print(f"# E tr(S^{k}) = sum c n^i m^j alpha^l, alpha = 2/beta ({len(terms)} terms)")
+        width = max(len(str(c)) for c in terms.values())
+        for (i, j, g), c in sorted(terms.items(), reverse=True):
+            print(f"{str(c).rjust(width)}  n^{i} m^{j} alpha^{g}")
     return 0
 
 
 def _show(args: argparse.Namespace) -> int:
     k = check_order(args.k)
+    if _is_general(args.beta):
+        return _show_general(args, k)
+    beta = check_beta(args.beta)
     if args.engine:
-        cm = coefficient_matrix(k, args.engine)
+        cm = coefficient_matrix(k, args.engine, beta=beta)
         source = f"engine {args.engine}"
     else:
-        folder = Path(args.dir) if args.dir else default_directory()
-        cm = load_table(k, folder)
-        source = f"{folder / table_filename(k)} (engine {cm.engine})"
+        root = Path(args.dir) if args.dir else default_directory()
+        cm = load_table(k, root, beta=beta)
+        source = f"{beta_directory(root, beta) / table_filename(k)} (engine {cm.engine})"
     if args.format == "json":
         sys.stdout.write(dumps_table(cm))
     elif args.format in ("sympy", "latex"):
@@ -113,7 +253,8 @@ def _show(args: argparse.Namespace) -> int:
         expr = table_expression(cm)
         print(sympy.latex(expr) if args.format == "latex" else sympy.sstr(expr))
     else:
-        print(f"# E tr(S^{k}) = sigma^{2 * k} * sum_(a,b) C_(a,b) n^a m^b; from {source}")
+        which = "" if beta == 1 else f", {_describe(beta)}"
+        print(f"# E tr(S^{k}) = sigma^{2 * k} * sum_(a,b) C_(a,b) n^a m^b{which}; from {source}")
         print(_labelled(cm))
     return 0
 
@@ -128,9 +269,9 @@ def _labelled(cm: CoefficientMatrix) -> str:
     )
 
 
-def _verify_engines(kmax: int, caps: dict[str, int]) -> dict[str, int]:
-    """Engine -> largest k it recomputes (recursion: kmax); unavailable engines left out."""
-    reach: dict[str, int] = {"recursion": kmax}
+def _verify_engines(reference: str, kmax: int, caps: dict[str, int]) -> dict[str, int]:
+    """Engine -> largest k it recomputes (the reference: kmax); unavailable engines left out."""
+    reach: dict[str, int] = {reference: kmax}
     for engine, cap in caps.items():
         if not engine_available(engine):
             _stderr(f"verify: engine {engine} is not available here: skipped")
@@ -142,45 +283,137 @@ def _verify_engines(kmax: int, caps: dict[str, int]) -> dict[str, int]:
     return reach
 
 
+def _verify_general(args: argparse.Namespace, kmax: int) -> int:
+    """The general-beta polynomials: recomputed, specialised to alpha = 2 and alpha = 1 and
+    compared with the real recursion and the complex three-term recursion, and the files."""
+    from .engines.loop_equations import moment_terms
+    from .tables import read_polynomial
+
+    root = Path(args.dir) if args.dir else default_directory()
+    failures: list[str] = []
+    jack = None
+    if engine_available("jack"):
+        import importlib
+
+        jack = importlib.import_module(f"{__package__}.engines.jack")
+        if not hasattr(jack, "moment_terms_general"):
+            jack = None
+    print(
+        "verify: general beta (loop_equations), specialised to beta = 1 and 2"
+        + (f"; Jack interpolation in alpha for k <= {args.jack_kmax}" if jack else "")
+    )
+    bar = ProgressBar(kmax, "verify")
+    computed = {}
+    try:
+        for k in range(1, kmax + 1):
+            bar.update(k - 1, f"k={k}")
+            start = time.perf_counter()
+            terms = computed[k] = moment_terms([k])
+            checks = []
+            for beta, alpha in ((1, 2), (2, 1)):
+                special: dict[tuple[int, int], int] = {}
+                for (i, j, g), c in terms.items():
+                    special[(i, j)] = special.get((i, j), 0) + c * alpha**g
+                special = {key: c for key, c in special.items() if c}
+                ok = special == coefficient_matrix(k, beta=beta).terms()
+                checks.append("ok" if ok else "FAIL")
+                if not ok:
+                    failures.append(f"k={k}: general polynomial at beta={beta} differs")
+            jack_status = "-"
+            if jack is not None and k <= args.jack_kmax:
+                ok = jack.moment_terms_general([k]) == terms
+                jack_status = "ok" if ok else "FAIL"
+                if not ok:
+                    failures.append(f"k={k}: jack interpolation in alpha differs")
+            bar.clear()
+            print(
+                f"{k:>3}  beta=1 {checks[0]:<4}  beta=2 {checks[1]:<4}  jack {jack_status:<4}  "
+                f"{len(terms)} terms  {time.perf_counter() - start:.2f} s",
+                flush=True,
+            )
+    finally:
+        bar.close()
+    folder = root / "general"
+    paths = sorted(folder.glob("k*.json")) if folder.is_dir() else []
+    for path in paths:
+        try:
+            terms = read_polynomial(path)
+        except (ValueError, OSError) as exc:
+            failures.append(f"cached {path.name}: {exc}")
+            continue
+        k = int(path.stem[1:])
+        if terms != (computed.get(k) or moment_terms([k])):
+            failures.append(f"cached {path.name}: differs from loop_equations")
+    print(f"cached polynomials in {folder}: {len(paths)} file(s) checked")
+    for failure in failures:
+        print(f"FAIL {failure}")
+    status = "FAILED" if failures else "all checks passed"
+    print(f"verify: k = 1..{kmax}, {len(failures)} failure(s): {status}")
+    return 1 if failures else 0
+
+
 def _verify(args: argparse.Namespace) -> int:
     kmax = check_order(args.kmax, name="kmax")
-    caps = {
-        "five_term": kmax,
+    if _is_general(args.beta):
+        return _verify_general(args, kmax)
+    beta = check_beta(args.beta)
+    reference_engine = default_engine(beta)
+    given = {
         "matchings": check_order(args.matchings_kmax, name="--matchings-kmax"),
         "zonal": check_order(args.zonal_kmax, name="--zonal-kmax"),
+        "permutations": check_order(args.permutations_kmax, name="--permutations-kmax"),
+        "jack": check_order(args.jack_kmax, name="--jack-kmax"),
     }
-    folder = Path(args.dir) if args.dir else default_directory()
-    reach = _verify_engines(kmax, caps)
+    caps = {
+        engine: given.get(engine, kmax)
+        for engine in engines_for_beta(beta)
+        if engine != reference_engine
+    }
+    root = Path(args.dir) if args.dir else default_directory()
+    folder = beta_directory(root, beta)
+    reach = _verify_engines(reference_engine, kmax, caps)
+    if beta != 1:
+        print(f"verify: {_describe(beta)}, reference engine {reference_engine}")
     for engine, top in reach.items():
         print(f"engine {engine}: k = 1..{top}")
 
     failures: list[str] = []
     reference: dict[int, CoefficientMatrix] = {}
-    print(f"{'k':>3}  {'engines':<38}  {'invariants':<10}  {'agree':<5}  {'paper':<7}  time")
-    for k in range(1, kmax + 1):
-        tables: dict[str, CoefficientMatrix] = {}
-        start = time.perf_counter()
-        for engine, top in reach.items():
-            if k <= top:
-                tables[engine] = coefficient_matrix(check_engine_order(k, engine), engine)
-        elapsed = time.perf_counter() - start
-        reference[k] = tables["recursion"]
-        bad = [f"k={k} {e}: {v}" for e, cm in tables.items() for v in cm.violations()]
-        disagree = [
-            f"k={k}: {e} differs from recursion"
-            for e, cm in tables.items()
-            if cm != tables["recursion"]
-        ]
-        paper = paper_differences(tables["recursion"]) if k <= PAPER_KMAX else None
-        paper_bad = [f"k={k} paper: {d}" for d in paper or []]
-        failures += bad + disagree + paper_bad
-        print(
-            f"{k:>3}  {', '.join(tables):<38}  {'FAIL' if bad else 'ok':<10}  "
-            f"{'FAIL' if disagree else 'ok':<5}  "
-            f"{'-' if paper is None else 'FAIL' if paper_bad else 'ok':<7}  {elapsed:.2f} s"
-        )
+    width = max(38, len(", ".join(reach)))
+    print(f"{'k':>3}  {'engines':<{width}}  {'invariants':<10}  {'agree':<5}  {'paper':<7}  time")
+    bar = ProgressBar(kmax, "verify")
+    try:
+        for k in range(1, kmax + 1):
+            bar.update(k - 1, f"k={k}")
+            tables: dict[str, CoefficientMatrix] = {}
+            start = time.perf_counter()
+            for engine, top in reach.items():
+                if k <= top:
+                    tables[engine] = coefficient_matrix(
+                        check_engine_order(k, engine), engine, beta=beta
+                    )
+            elapsed = time.perf_counter() - start
+            reference[k] = tables[reference_engine]
+            bad = [f"k={k} {e}: {v}" for e, cm in tables.items() for v in cm.violations()]
+            disagree = [
+                f"k={k}: {e} differs from {reference_engine}"
+                for e, cm in tables.items()
+                if cm.matrix != reference[k].matrix
+            ]
+            paper = paper_differences(reference[k]) if beta == 1 and k <= PAPER_KMAX else None
+            paper_bad = [f"k={k} paper: {d}" for d in paper or []]
+            failures += bad + disagree + paper_bad
+            bar.clear()
+            print(
+                f"{k:>3}  {', '.join(tables):<{width}}  {'FAIL' if bad else 'ok':<10}  "
+                f"{'FAIL' if disagree else 'ok':<5}  "
+                f"{'-' if paper is None else 'FAIL' if paper_bad else 'ok':<7}  {elapsed:.2f} s",
+                flush=True,
+            )
+    finally:
+        bar.close()
 
-    checked = _verify_cached(folder, reference, failures)
+    checked = _verify_cached(folder, reference, failures, beta)
     print(f"cached tables in {folder}: {checked} file(s) checked")
     for failure in failures:
         print(f"FAIL {failure}")
@@ -190,21 +423,19 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _verify_cached(
-    folder: Path, reference: dict[int, CoefficientMatrix], failures: list[str]
+    folder: Path, reference: dict[int, CoefficientMatrix], failures: list[str], beta: object = 1
 ) -> int:
-    """Read every ``k*.json`` table in ``folder``; compare with the recursion; count them."""
-    from .engines.recursion import recursion_matrix
-
+    """Read every ``k*.json`` table in ``folder``; compare with the reference engine; count."""
     paths = sorted(folder.glob("k*.json")) if folder.is_dir() else []
     for path in paths:
         try:
-            cm = read_table(path)
+            cm = read_table(path, beta=beta)
         except (ValueError, OSError) as exc:
             failures.append(f"cached {path.name}: {exc}")
             continue
         if path.name != table_filename(cm.k):
             failures.append(f"cached {path.name}: holds k={cm.k}")
-        expected = reference.get(cm.k) or recursion_matrix(cm.k)
+        expected = reference.get(cm.k) or coefficient_matrix(cm.k, beta=beta)
         if cm != expected:
-            failures.append(f"cached {path.name}: differs from the recursion")
+            failures.append(f"cached {path.name}: differs from {default_engine(beta)}")
     return len(paths)

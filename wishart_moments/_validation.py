@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import math
 import numbers
+from fractions import Fraction
 
-ENGINES = ("recursion", "five_term", "matchings", "zonal")
+# Engines of the coefficient tables: the real (beta = 1) ones, then the beta-family ones.
+REAL_ENGINES = ("recursion", "five_term", "matchings", "zonal")
+BETA_ENGINES = ("loop_equations", "three_term", "schur", "permutations", "jack")
+ENGINES = REAL_ENGINES + BETA_ENGINES
+# Largest denominator accepted for a float beta (0.5, 0.25, 1.5 are exact; 0.1 is not).
+_FLOAT_BETA_DENOMINATOR = 64
 
 
 def check_positive_int(value: object, name: str) -> int:
@@ -44,3 +50,40 @@ def check_engine(engine: object) -> str:
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}: allowed are {', '.join(map(repr, ENGINES))}")
     return str(engine)
+
+
+def check_beta(beta: object, *, name: str = "beta") -> int | Fraction:
+    """Return an exact rational ``beta > 0`` (``int`` when integral, else ``Fraction``), else raise.
+
+    Accepted: ints, ``Fraction`` and other exact rationals (SymPy ``Rational``), strings such as
+    ``"4"`` or ``"1/2"``, and floats that are exact fractions with denominator at most 64
+    (``0.5``; not ``0.1``, which is not the binary number it looks like).
+    """
+    bad = f"{name} must be an exact rational number > 0 (e.g. 1, 2, 4, '1/2'), got {beta!r}"
+    if isinstance(beta, bool) or beta is None:
+        raise ValueError(bad)
+    try:
+        if isinstance(beta, float):
+            if not math.isfinite(beta):
+                raise ValueError(bad)
+            value = Fraction(beta)
+            if value.denominator > _FLOAT_BETA_DENOMINATOR:
+                raise ValueError(
+                    f"{name}={beta!r} is not an exact binary fraction: give it as a string or a "
+                    f"Fraction, e.g. {name}='{Fraction(beta).limit_denominator(1000)}'"
+                )
+        elif isinstance(beta, str):
+            value = Fraction(beta.strip())
+        elif isinstance(beta, numbers.Rational):
+            value = Fraction(int(beta.numerator), int(beta.denominator))
+        else:
+            raise ValueError(bad)
+    except (TypeError, ZeroDivisionError):
+        raise ValueError(bad) from None
+    except ValueError as exc:
+        if str(exc).startswith(name):
+            raise
+        raise ValueError(bad) from None
+    if value <= 0:
+        raise ValueError(f"{name} must be > 0, got {beta!r}")
+    return int(value) if value.denominator == 1 else value

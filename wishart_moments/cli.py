@@ -1,4 +1,4 @@
-"""Command line ``wishart-moments``: generate, inspect and verify tables; evaluate the variance.
+"""Command line ``wishart-moments``: exact moments (any beta), the tables, the LDLT variance.
 
 Each group of subcommands lives in a module ``wishart_moments/_cli_<group>.py`` exposing
 ``register(subparsers)``; every subcommand sets ``func(args) -> int``. Errors in the user's input

@@ -13,6 +13,7 @@ standard deviation), and ``alpha``, ``gamma`` of the LDLT layer. Every coefficie
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from fractions import Fraction
 
 import sympy
 
@@ -33,26 +34,35 @@ __all__ = [
 ]
 
 
-def _polynomial(terms: Mapping[tuple[int, int], int]) -> sympy.Expr:
-    """``sum c n^a m^b`` with exact ``Integer`` coefficients."""
-    return sympy.Add(*(sympy.Integer(c) * n**a * m**b for (a, b), c in sorted(terms.items())))
+def _exact(c: int | Fraction) -> sympy.Rational:
+    if isinstance(c, Fraction):
+        return sympy.Rational(c.numerator, c.denominator)
+    return sympy.Integer(c)
+
+
+def _polynomial(terms: Mapping[tuple[int, int], int | Fraction]) -> sympy.Expr:
+    """``sum c n^a m^b`` with exact ``Integer`` (or ``Rational``) coefficients."""
+    return sympy.Add(*(_exact(c) * n**a * m**b for (a, b), c in sorted(terms.items())))
 
 
 def table_expression(cm: CoefficientMatrix) -> sympy.Expr:
-    """``sigma^{2k} sum_{a,b} C_{a,b} n^a m^b`` for a given table ``cm`` (``k = cm.k``)."""
+    """``sigma^{2k} sum_{a,b} C_{a,b} n^a m^b`` for a given table ``cm`` (``k = cm.k``, any beta:
+    ``E|x|^2 = sigma^2``)."""
     return sigma ** (2 * cm.k) * _polynomial(cm.terms())
 
 
-def trace_moment(k: int, engine: str = "recursion") -> sympy.Expr:
-    """``E tr(S^k) = sigma^{2k} sum_{a,b} C^{(k)}_{a,b} n^a m^b`` for ``S = W W^T``.
+def trace_moment(k: int, engine: str | None = None, *, beta: object = 1) -> sympy.Expr:
+    """``E tr(S^k) = sigma^{2k} sum_{a,b} C^{(k)}_{a,b} n^a m^b`` for ``S = W W^*``.
 
-    ``W`` is ``m x n`` with iid ``N(0, sigma^2)`` entries; ``C^{(k)}`` comes from
-    :func:`~wishart_moments.coefficients.coefficient_matrix` with ``engine``.
-    ``trace_moment(2)`` expands to ``sigma^4 n m (n + m + 1)``.
+    ``W`` is ``m x n`` with iid entries of variance ``sigma^2`` (real ``N(0, sigma^2)`` for
+    ``beta = 1``; complex ``beta = 2``, quaternion ``beta = 4``, any rational beta: see
+    docs/beta.md); ``C^{(k)}`` comes from
+    :func:`~wishart_moments.coefficients.coefficient_matrix` with ``engine`` (its default for
+    ``beta``). ``trace_moment(2)`` expands to ``sigma^4 n m (n + m + 1)``.
     """
     from .coefficients import coefficient_matrix
 
-    return table_expression(coefficient_matrix(k, engine))
+    return table_expression(coefficient_matrix(k, engine, beta=beta))
 
 
 def multi_trace_moment_expr(parts: Iterable[int]) -> sympy.Expr:

@@ -6,7 +6,14 @@ Data flows ``kernels -> engines -> tables -> variance -> CLI``:
 * ``five_term``: a five-term recursion in ``k`` fitted to and checked against ``recursion``;
 * ``matchings``: the paper's Wick enumeration of perfect matchings (Numba kernels in
   ``wishart_moments.kernels``), with ``matchings_reference`` (networkx, slow) beside it;
-* ``zonal``: James' theorem and the change of basis to zonal polynomials.
+* ``zonal``: James' theorem and the change of basis to zonal polynomials;
+* ``loop_equations``: the beta-family Schwinger-Dyson recursion in ``n, m, alpha = 2/beta``
+  (every beta; Sigma = I), with ``loop_equations_reference`` (Dumitriu-Edelman, expanded) beside it;
+* ``three_term`` (Haagerup-Thorbjornsen), ``schur``, ``permutations`` (``beta = 2``) and
+  ``jack`` (any beta): the other beta derivations;
+* ``stein``: matrix-valued moments ``E[p_mu(W) W^r]`` and ``E[p_mu(W^{-1}) W^{-r}]`` for any
+  Sigma (beta 1, 2, 4) by a Stein recursion, with ``stein_reference`` (explicit derivatives)
+  beside it; the engine of :mod:`wishart_moments.covariance`.
 
 Modules load on first use (``wishart_moments.coefficients``), so the recursion never loads Numba.
 """

@@ -47,6 +47,7 @@ from fractions import Fraction
 from math import ceil, comb
 from typing import Any
 
+from .._validation import check_beta
 from ..layout import double_factorial
 
 State = tuple[int, ...]
@@ -107,20 +108,27 @@ def _evaluation_order(targets: Iterable[State]) -> tuple[list[State], dict[State
 
 
 class _Packing:
-    """Kronecker layout: ``width``-bit slots; ``s^i p^j gamma^l`` in slot ``i + K j + K^2 l``.
+    """Kronecker layout: ``width``-bit slots; ``s^i p^j gamma^l`` in slot ``i + K j + K P l``.
 
-    ``bias`` (signed coefficients) adds ``2^{width-1}`` to every slot before decoding.
+    ``i < K`` and ``j < P`` for every monomial of the decoded targets (``P = K`` in general;
+    single traces have ``(n, m)``-degree ``i + 2j + 2 <= k + 1``, so ``P = ceil(K/2)`` will do).
+    The intermediate states need not fit: the packed integers are exact evaluations at
+    ``s = 2^w``, ``p = 2^{wK}``, ``gamma = 2^{wKP}``. Signed coefficients are decoded with a bias
+    of ``2^{width-1}`` per slot.
     """
 
-    def __init__(self, K: int, bound: int, variables: int, signed: bool) -> None:
+    def __init__(
+        self, K: int, bound: int, variables: int, signed: bool, p_slots: int | None = None
+    ) -> None:
         bits = bound.bit_length() + (1 if signed else 0) + 1
         self.width = -(-bits // 8) * 8
         self.K = K
+        self.P = K if p_slots is None else p_slots
         self.variables = variables
         self.shift_s = self.width
         self.shift_p = self.width * K
-        self.shift_g = self.width * K * K
-        self.slots = K**variables
+        self.shift_g = self.width * K * self.P
+        self.slots = K * self.P * (K if variables == 3 else 1)
         self.signed = signed
 
     def decode(self, packed: int) -> dict[tuple[int, ...], int]:
@@ -140,8 +148,8 @@ class _Packing:
             if self.signed:
                 c -= half
             if c:
-                i, j = slot % K, (slot // K) % K
-                key = (i, j) if self.variables == 2 else (i, j, slot // (K * K))
+                i, j = slot % K, (slot // K) % self.P
+                key = (i, j) if self.variables == 2 else (i, j, slot // (K * self.P))
                 out[key] = c
         return out
 
@@ -149,7 +157,9 @@ class _Packing:
 def _evaluate_general(targets: Iterable[State], K: int) -> dict[State, dict[tuple[int, ...], int]]:
     """Coefficients of ``Q_mu(s, p, gamma)`` for each target (totals at most ``K``)."""
     targets = set(targets)
-    layout = _Packing(K, double_factorial(2 * K - 1), 3, signed=False)
+    single = all(len(mu) == 1 for mu in targets)
+    p_slots = (K + 1) // 2 if single else K
+    layout = _Packing(K, double_factorial(2 * K - 1), 3, signed=False, p_slots=p_slots)
     ss, sp, sg = layout.shift_s, layout.shift_p, layout.shift_g
     order, uses = _evaluation_order(targets)
     values: dict[State, int] = {}
@@ -206,7 +216,8 @@ def _evaluate_fixed(
 ) -> dict[State, dict[tuple[int, ...], int]]:
     """Coefficients of ``R_mu(s, p) = b^{|mu|-1} Q_mu(s, p, a/b - 1)`` (totals at most ``K``)."""
     targets = set(targets)
-    layout = _Packing(K, _fixed_bound(K, a, b), 2, signed=a < b)
+    p_slots = (K + 1) // 2 if all(len(mu) == 1 for mu in targets) else K
+    layout = _Packing(K, _fixed_bound(K, a, b), 2, signed=a < b, p_slots=p_slots)
     ss, sp = layout.shift_s, layout.shift_p
     order, uses = _evaluation_order(targets)
     values: dict[State, int] = {}
@@ -267,18 +278,9 @@ def _check_parts(parts: Iterable[int]) -> tuple[State, int]:
 
 
 def alpha_fraction(beta: object) -> Fraction:
-    """``alpha = 2/beta`` as a ``Fraction`` for an exact rational ``beta > 0``; else ValueError."""
-    if isinstance(beta, bool) or not isinstance(beta, (numbers.Rational, str)):
-        raise ValueError(
-            f"beta must be an exact rational number > 0 (int, Fraction or 'p/q'), got {beta!r}"
-        )
-    try:
-        value = Fraction(beta)  # type: ignore[arg-type]
-    except (ValueError, ZeroDivisionError, TypeError):
-        raise ValueError(f"beta must be an exact rational number > 0, got {beta!r}") from None
-    if value <= 0:
-        raise ValueError(f"beta must be > 0, got {beta!r}")
-    return 2 / value
+    """``alpha = 2/beta`` as a ``Fraction`` for an exact rational ``beta > 0`` (see
+    :func:`wishart_moments._validation.check_beta`); else ``ValueError``."""
+    return 2 / Fraction(check_beta(beta))
 
 
 # Single-trace results per mode: a sweep to K yields every order up to K; a request past the
