@@ -427,6 +427,8 @@ def test_bad_arguments() -> None:
         moment_matrix([1], -1, n=5, cov=SIGMA)
     with pytest.raises(ValueError, match="needs beta=2"):
         moment_cov([1], n=5, cov=SIGMA_C, beta=1)
+    with pytest.raises(ValueError, match="needs beta=2"):
+        moment_matrix([1], 1, n=5, cov=np.array(SIGMA_C, dtype=complex), beta=4)
     with pytest.raises(ValueError, match="does not match"):
         moment_cov([1], n=5, cov=SIGMA, m=2)
     with pytest.raises(ValueError, match="give cov"):
@@ -462,3 +464,15 @@ def test_cli_parsers(tmp_path) -> None:
     assert np.allclose(parse_cov(load_cov_file(npy)), np.array(SIGMA_ROWS, float))
     with pytest.raises(ValueError, match=r"\.npy or \.json"):
         load_cov_file(tmp_path / "s.txt")
+
+
+def test_docstring_and_docs_examples() -> None:
+    import doctest
+    from pathlib import Path
+
+    from wishart_moments import covariance
+
+    assert doctest.testmod(covariance).failed == 0
+    page = Path(__file__).resolve().parents[1] / "docs" / "covariance.md"
+    result = doctest.testfile(str(page), module_relative=False)
+    assert result.failed == 0 and result.attempted >= 5

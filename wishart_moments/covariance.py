@@ -409,6 +409,16 @@ def _check_beta(beta: object, with_cov: bool) -> Any:
     raise ValueError(f"beta must be {allowed}, got {beta!r}")
 
 
+def _check_field(parsed: _Exact | np.ndarray, beta: int) -> None:
+    """A complex (non-real Hermitian) covariance only for the complex Wishart, beta = 2."""
+    is_complex = parsed.complex if isinstance(parsed, _Exact) else parsed.dtype.kind == "c"
+    if is_complex and beta != 2:
+        raise ValueError(
+            f"a complex (Hermitian) cov needs beta=2, got beta={beta}; beta 1 and 4 take a real "
+            "symmetric cov"
+        )
+
+
 def _check_n(n: object) -> Any:
     """``n`` as int / Fraction / float, or a SymPy expression (symbolic)."""
     if isinstance(n, bool) or n is None:
@@ -520,11 +530,7 @@ def _moment_cov_core(
         size = parsed.m if isinstance(parsed, _Exact) else parsed.shape[0]
         if m is not None and _check_m(m) != size:
             raise ValueError(f"m={m!r} does not match the {size} x {size} cov")
-        if isinstance(parsed, _Exact) and parsed.complex and beta != 2:
-            raise ValueError(
-                f"a complex (Hermitian) cov needs beta=2, got beta={beta}; real symmetric cov "
-                "only for beta 1 and 4"
-            )
+        _check_field(parsed, beta)
         sigma = _Sigma(parsed, inverse)
         m_value: Any = size
         traces: Any = sigma.trace
@@ -579,11 +585,7 @@ def _moment_matrix_core(
     if cov is None:
         raise ValueError("moment_matrix needs cov (an m x m matrix)")
     parsed = _parse(cov)
-    if isinstance(parsed, _Exact) and parsed.complex and beta != 2:
-        raise ValueError(
-            f"a complex (Hermitian) cov needs beta=2, got beta={beta}; real symmetric cov only "
-            "for beta 1 and 4"
-        )
+    _check_field(parsed, beta)
     sigma = _Sigma(parsed, inverse)
     size = sigma.m
     if inverse:

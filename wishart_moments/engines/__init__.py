@@ -10,7 +10,10 @@ Data flows ``kernels -> engines -> tables -> variance -> CLI``:
 * ``loop_equations``: the beta-family Schwinger-Dyson recursion in ``n, m, alpha = 2/beta``
   (every beta; Sigma = I), with ``loop_equations_reference`` (Dumitriu-Edelman, expanded) beside it;
 * ``three_term`` (Haagerup-Thorbjornsen), ``schur``, ``permutations`` (``beta = 2``) and
-  ``jack`` (any beta): the other beta derivations.
+  ``jack`` (any beta): the other beta derivations;
+* ``stein``: matrix-valued moments ``E[p_mu(W) W^r]`` and ``E[p_mu(W^{-1}) W^{-r}]`` for any
+  Sigma (beta 1, 2, 4) by a Stein recursion, with ``stein_reference`` (explicit derivatives)
+  beside it; the engine of :mod:`wishart_moments.covariance`.
 
 Modules load on first use (``wishart_moments.coefficients``), so the recursion never loads Numba.
 """

@@ -36,10 +36,11 @@ Terms = dict[tuple[int, int], int]
 CovTerms = dict[tuple[int, Partition], int]
 
 #: Largest degree ``k = sum(parts)`` of the complex enumeration: ``k!`` permutations; on a shared
-#: 2-core machine k = 10 takes 0.15 s, k = 11 (4.0e7) 1.7 s, k = 12 (4.8e8) 22 s.
+#: 2-core machine k = 10 takes 0.15-0.9 s, k = 11 (4.0e7) 1.7-11 s, k = 12 (4.8e8) 22-135 s
+#: (the larger figures with the machine loaded 3-4 times over).
 MAX_K = 12
-#: Largest degree of the real enumeration: ``(2k-1)!!`` matchings; k = 9 (3.4e7) takes 1.2 s,
-#: k = 10 (6.5e8) 35 s on a shared 2-core machine.
+#: Largest degree of the real enumeration: ``(2k-1)!!`` matchings; k = 9 (3.4e7) takes 1.2-9 s,
+#: k = 10 (6.5e8) 35-152 s on a shared 2-core machine (idle - loaded).
 MAX_K_REAL = 10
 #: Largest degree of the plain-Python references.
 MAX_K_REFERENCE = 8

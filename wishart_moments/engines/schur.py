@@ -135,26 +135,33 @@ def moment_terms(parts: object) -> Terms:
         return {(0, 0): 1}
     k = sum(mu)
     kfact = factorial(k)
-    size = k + 1
-    acc = [[0] * size for _ in range(size)]
+    # Kronecker substitution in m: every final coefficient times k! lies in [0, k!^2], so a
+    # polynomial in m with such coefficients is one integer with w-bit digits, and the sum over
+    # lambda is k + 1 big-integer multiply-adds per lambda instead of (k + 1)^2 small ones.
+    w = 2 * kfact.bit_length() + 1
+    acc = [0] * (k + 1)
     for lam, chi in characters(mu).items():
         weight = chi * (kfact // hook_product(lam))  # chi^lambda(mu) f^lambda
         poly = content_polynomial(lam)
-        scaled = [weight * c for c in poly]
+        packed = weight * sum(c << (w * j) for j, c in enumerate(poly))
         for i, a in enumerate(poly):
             if a:
-                row = acc[i]
-                for j, b in enumerate(scaled):
-                    row[j] += a * b
+                acc[i] += a * packed
     out: Terms = {}
-    for i in range(size):
-        for j in range(size):
-            value = acc[i][j]
-            if value:
-                q, r = divmod(value, kfact)
+    mask = (1 << w) - 1
+    for i, value in enumerate(acc):
+        if value < 0:
+            raise ArithmeticError(f"negative coefficient for parts {mu}")
+        j = 0
+        while value:
+            digit = value & mask
+            if digit:
+                q, r = divmod(digit, kfact)
                 if r:
                     raise ArithmeticError(f"non-integer coefficient for parts {mu}")
                 out[(i, j)] = q
+            value >>= w
+            j += 1
     return out
 
 

@@ -32,8 +32,10 @@ so ``((n - m) I - K) N_r = N_{r-1} Lambda``: one linear solve per step in the sp
 matrix ``K``. Inverse moments are therefore rational functions of ``u = n - m`` alone; their
 denominators are products of ``(u - c)`` over eigenvalues ``c`` of the matrices ``K``. At an exact
 (or float) ``u`` the systems are solved directly; for the symbolic form the chain is evaluated at
-enough rational points and the numerators interpolated over the known denominator. They exist iff
-``beta (n - m + 1) / 2 > |mu| + r``.
+enough integer points and the numerators interpolated over a candidate denominator (each pole
+once, then twice, ...; accepted when three further exact points agree; the product of all the
+step determinants is the last, always valid, candidate), common factors then cancelled. They
+exist iff ``beta (n - m + 1) / 2 > |mu| + r``.
 
 :mod:`wishart_moments.engines.stein_reference` holds a slow reference (explicit SymPy matrix
 derivatives) for the operator ``D``.
@@ -611,22 +613,21 @@ class RationalTerms:
 
 @cache
 def _charpoly(d: int, alpha: Fraction) -> tuple[Fraction, ...]:
-    """``det(u I - K_d)`` by interpolation of exact determinants."""
+    """``det(u I - K_d)`` by interpolation of exact (fraction-free) determinants at integers."""
     basis, _index, columns = _inverse_space(d, alpha)
     size = len(basis)
+    v = alpha.denominator  # v (u I - K_d) is an integer matrix for integer u
     xs, ys = [], []
-    u = Fraction(0)
-    while len(xs) < size + 1:
-        mat = [[Fraction(0)] * size for _ in range(size)]
+    for point in range(size + 1):
+        mat = [[0] * size for _ in range(size)]
         for j, col in enumerate(columns):
             for i, c in col:
-                mat[i][j] = -c
+                mat[i][j] = -int(c * v)
         for i in range(size):
-            mat[i][i] += u
-        _, det = _solve(mat, [Fraction(0)] * size)
-        xs.append(u)
-        ys.append(Fraction(det))
-        u += 1
+            mat[i][i] += point * v
+        _, det = _bareiss_solve(mat, [0] * size)
+        xs.append(Fraction(point))
+        ys.append(Fraction(det, v**size))
     return tuple(_interpolate(xs, ys))
 
 
@@ -686,25 +687,45 @@ def _inverse_rational(mu: Partition, power: int, alpha: Fraction) -> RationalTer
         if len(rest) > 1:
             rests.append(list(rest))
         bound = max(bound, _root_bound(d, alpha))
-    den = [Fraction(1)]
-    for c, mult in multiplicity.items():
-        for _ in range(mult):
-            den = _pmul(den, [-c, Fraction(1)])
-    for rest in rests:
-        den = _pmul(den, rest)
-    # the numerators den * value have degree < deg(den): interpolate at integers beyond every pole
-    xs: list[Fraction] = []
-    values: list[dict] = []
-    x = Fraction(int(bound) + 2)
-    while len(xs) < max(len(den) - 1, 1):
-        mat, _dets = _inverse_chain(mu, power, alpha, x)
-        scale = _peval(den, x)
-        xs.append(x)
-        values.append({k: v * scale for k, v in mat.items()})
-        x += 1
-    keys = sorted({k for v in values for k in v})
-    nums = {k: _interpolate(xs, [v.get(k, Fraction(0)) for v in values]) for k in keys}
-    nums = {k: p for k, p in nums.items() if p}
+    # Candidate denominators: every pole with multiplicity at most `level` (level 1 first), the
+    # product of the whole chain's determinants last. A candidate is accepted when the numerators
+    # interpolated through it reproduce the chain exactly at three further points.
+    full = max(multiplicity.values(), default=0)
+    values: dict[Fraction, dict] = {}
+    start = Fraction(int(bound) + 2)
+
+    def chain_at(x: Fraction) -> dict:
+        if x not in values:
+            values[x] = _inverse_chain(mu, power, alpha, x)[0]
+        return values[x]
+
+    level = 1
+    while True:
+        last = level >= full
+        den = [Fraction(1)]
+        for c, mult in multiplicity.items():
+            for _ in range(min(mult, level)):
+                den = _pmul(den, [-c, Fraction(1)])
+        for rest in rests:
+            den = _pmul(den, rest)
+        npts = max(len(den) - 1, 1)  # numerators den * value have degree < deg(den)
+        xs = [start + i for i in range(npts)]
+        scaled = [{k: v * _peval(den, x) for k, v in chain_at(x).items()} for x in xs]
+        keys = sorted({k for v in scaled for k in v})
+        nums = {k: _interpolate(xs, [v.get(k, Fraction(0)) for v in scaled]) for k in keys}
+        nums = {k: p for k, p in nums.items() if p}
+        if last:
+            break
+        checks = [start + npts + i for i in range(3)]
+        ok = all(
+            {k: v for k, v in chain_at(x).items() if v}
+            == {k: _peval(p, x) / _peval(den, x) for k, p in nums.items() if _peval(p, x)}
+            for x in checks
+        )
+        if ok:
+            break
+        level += 1
+    multiplicity = {c: min(mult, level) for c, mult in multiplicity.items()}
     # cancel the factors of den that divide every numerator
     roots = []
     for c in sorted(multiplicity):
