@@ -53,6 +53,7 @@ for the gradient. In bfloat16 at 512 x 512 the shrink is about 1%, in float16 0.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import torch
@@ -72,7 +73,32 @@ def _unit_roundoff(weight: Tensor) -> float:
 
 def _sym_upper(matrix: Tensor) -> Tensor:
     """``triu(S) + triu(S, 1)^T``: the symmetric matrix with the upper triangle of ``S``."""
-    return matrix.triu() + matrix.triu(1).mT
+    rows = torch.arange(matrix.shape[0], device=matrix.device)
+    upper = rows[:, None] <= rows[None, :]
+    return torch.where(upper, matrix, matrix.mT)
+
+
+def _row_blocks(size: int) -> list[int]:
+    """Block boundaries for ``_upper_product``: blocks of 128 or more, at most 4."""
+    count = max(1, min(4, size // 128))
+    return [size * i // count for i in range(count + 1)]
+
+
+def _upper_product(a: Tensor, b: Tensor) -> Tensor:
+    """``a^T b`` on and above the block diagonal (zeros below it): the upper triangle exact.
+
+    With ``k`` row blocks the products cost ``(k + 1) / (2k)`` of the full ``a^T b`` (5/8 for
+    ``k = 4``); enough where only the upper triangle is read (Cholesky with ``upper=True``,
+    ``sym``).
+    """
+    bounds = _row_blocks(a.shape[1])
+    if len(bounds) == 2:
+        return a.mT @ b
+    rows = [
+        torch.nn.functional.pad(a[:, start:stop].mT @ b[:, start:], (start, 0))
+        for start, stop in itertools.pairwise(bounds)
+    ]
+    return torch.cat(rows, dim=0)
 
 
 class _LDLTFunction(torch.autograd.Function):
@@ -85,7 +111,7 @@ class _LDLTFunction(torch.autograd.Function):
 
     @staticmethod
     def forward(weight: Tensor, alpha: Tensor, roundoff: float) -> tuple[Tensor, Tensor, Tensor]:
-        gram = weight.mT @ weight
+        gram = _upper_product(weight, weight)  # Cholesky reads the upper triangle only
         shift = alpha + roundoff * gram.diagonal().sum()
         gram.diagonal().add_(shift)
         factor, info = torch.linalg.cholesky_ex(gram, upper=True)
@@ -106,7 +132,8 @@ class _LDLTFunction(torch.autograd.Function):
         if grad is None and grad_factor is None:
             return None, None, None
         # S = -Rbar R^T, with Rbar = -R^{-T} M^T Mbar from M = W R^{-1} (plus R's own gradient)
-        s = normalized.mT @ grad if grad is not None else torch.zeros_like(factor)
+        # only the upper triangle of S is used
+        s = _upper_product(normalized, grad) if grad is not None else torch.zeros_like(factor)
         if grad_factor is not None:
             s = s - grad_factor.triu() @ factor.mT
         if ctx.needs_input_grad[0]:

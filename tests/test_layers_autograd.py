@@ -69,11 +69,12 @@ def test_gradcheck_and_gradgradcheck_of_the_function(m, n):
     assert torch.autograd.gradgradcheck(with_factor, (weight, alpha))
 
 
-def test_layer_gradients_match_plain_autograd_layer():
+@pytest.mark.parametrize(("n", "m"), [(48, 32), (520, 300)])  # 520: blocked Gram products
+def test_layer_gradients_match_plain_autograd_layer(n, m):
     torch.manual_seed(0)
-    layer = LDLTLinear(48, 32, alpha=0.5, gamma=1.3, learn_alpha=True, dtype=torch.float64)
-    x = torch.randn(20, 48, dtype=torch.float64, requires_grad=True)
-    target = torch.randn(20, 32, dtype=torch.float64)
+    layer = LDLTLinear(n, m, alpha=0.5, gamma=1.3, learn_alpha=True, dtype=torch.float64)
+    x = torch.randn(20, n, dtype=torch.float64, requires_grad=True)
+    target = torch.randn(20, m, dtype=torch.float64)
     (layer(x) - target).square().sum().backward()
     ours = [p.grad.clone() for p in layer.parameters()] + [x.grad.clone()]
     for p in layer.parameters():
