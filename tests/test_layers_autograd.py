@@ -20,7 +20,7 @@ def reference_normalize(weight, alpha, gamma):
     """Plain autograd through cholesky and solve_triangular (the jitter a constant)."""
     gram = weight.mT @ weight
     delta = _unit_roundoff(weight) * gram.diagonal().sum().detach()
-    eye = torch.eye(weight.shape[1], dtype=weight.dtype)
+    eye = torch.eye(weight.shape[1], dtype=weight.dtype, device=weight.device)
     factor = torch.linalg.cholesky(gram + (alpha + delta) * eye, upper=True)
     return gamma * torch.linalg.solve_triangular(factor, weight, upper=True, left=False)
 
@@ -128,3 +128,24 @@ def test_compile_aot_eager_with_learned_alpha_matches_eager():
             p.grad = None
     for eager, traced in zip(*results, strict=True):
         torch.testing.assert_close(traced, eager)
+
+
+@pytest.mark.cuda
+def test_cuda_gradients_equal_plain_autograd_and_compile():
+    torch.manual_seed(6)
+    weight = torch.randn(300, 520, device="cuda", dtype=torch.float64)
+    upstream = torch.randn(300, 520, device="cuda", dtype=torch.float64)
+    grads = []
+    for function in (ldlt_normalize, reference_normalize):
+        w = weight.clone().requires_grad_()
+        (function(w, 0.9, 1.1) * upstream).sum().backward()
+        grads.append(w.grad)
+    torch.testing.assert_close(grads[0], grads[1], rtol=1e-10, atol=1e-12)
+    layer = LDLTLinear(256, 256, device="cuda")
+    x = torch.randn(64, 256, device="cuda")
+    compiled = torch.compile(layer, fullgraph=True)
+    compiled(x).square().sum().backward()
+    compiled_grad = layer.weight.grad.clone()
+    layer.weight.grad = None
+    layer(x).square().sum().backward()
+    torch.testing.assert_close(compiled_grad, layer.weight.grad, rtol=1e-4, atol=1e-5)

@@ -121,3 +121,26 @@ def test_error_norm_bound_is_an_upper_bound_and_tight(m, n):
 def test_bad_dtype_is_refused():
     with pytest.raises(ValueError, match=r"real floating-point dtype, got torch\.int32"):
         ldlt_normalize(torch.randn(3, 3), 1.0, 1.0, torch.int32)
+
+
+@pytest.mark.cuda
+@pytest.mark.parametrize("dtype", LOW)
+def test_cuda_low_precision_bound_and_autocast(dtype):
+    for scale in (1e-2, 1.0, 1e2, 1e4):
+        raw = (scale * torch.randn(256, 384, device="cuda")).clamp(-6e4, 6e4)
+        for tf32 in (False, True):
+            previous = torch.backends.cuda.matmul.allow_tf32
+            try:
+                torch.backends.cuda.matmul.allow_tf32 = tf32
+                rounded = ldlt_normalize(raw.to(dtype), 1.0, 1.0)
+            finally:
+                torch.backends.cuda.matmul.allow_tf32 = previous
+            assert rounded.is_cuda and rounded.dtype == dtype
+            assert spectral_norm(rounded) <= 1.0
+    layer = LDLTLinear(384, 256, device="cuda")
+    with torch.autocast("cuda", dtype=dtype):
+        out = layer(torch.randn(32, 384, device="cuda"))
+        weight = layer.normalized_weight()
+    out.float().sum().backward()
+    assert out.dtype == dtype and spectral_norm(weight) <= 1.0
+    assert torch.isfinite(layer.weight.grad).all()
