@@ -349,7 +349,9 @@ def test_cuda_variance_prescribed_and_compile():
 
 
 def test_docs_example_runs():
-    """The example of docs/layers.md, executed as written (it asserts the bound itself)."""
+    """The examples of docs/layers.md, executed as written (the first asserts the bound)."""
     text = (Path(__file__).resolve().parents[1] / "docs" / "layers.md").read_text()
-    code = text.split("```python\n", 1)[1].split("```", 1)[0]
-    exec(compile(code, "docs/layers.md", "exec"), {})
+    blocks = [block.split("```", 1)[0] for block in text.split("```python\n")[1:]]
+    assert len(blocks) >= 2  # the example and the certified-radius snippet
+    for code in blocks:
+        exec(compile(code, "docs/layers.md", "exec"), {})
