@@ -137,9 +137,8 @@ class _LDLTFunction(torch.autograd.Function):
         if grad_factor is not None:
             s = s - grad_factor.triu() @ factor.mT
         if ctx.needs_input_grad[0]:
-            inner = -(normalized @ _sym_upper(s))
-            if grad is not None:
-                inner = inner + grad
+            sym = _sym_upper(s)
+            inner = -(normalized @ sym) if grad is None else grad.addmm(normalized, sym, alpha=-1)
             # (Mbar - M sym(S)) R^{-T}: solve X R^T = inner
             grad_weight = torch.linalg.solve_triangular(
                 factor.mT, inner, upper=False, left=False

@@ -85,6 +85,18 @@ def test_layer_in_low_precision_and_under_autocast(dtype):
     assert spectral_norm(half.normalized_weight()) <= 1.5
 
 
+def test_compiled_layer_under_autocast_matches_eager():
+    torch.manual_seed(6)
+    layer = LDLTLinear(64, 48)
+    with torch.no_grad():
+        layer.weight.mul_(100)
+    x = torch.randn(8, 64)
+    compiled = torch.compile(layer, backend="aot_eager", fullgraph=True)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        out, expected = compiled(x), layer(x)
+    assert out.dtype == torch.bfloat16 and torch.equal(out, expected)
+
+
 def test_low_precision_training_keeps_every_layer_within_gamma():
     torch.manual_seed(5)
     net = LDLTMLP(10, 64, 3, depth=3, gamma=1.2, init="scaled_normal", init_kwargs={"scale": 30})
