@@ -13,10 +13,10 @@ with the normalization differentiated by plain autograd through ``cholesky``/``s
 - eval: ``model.eval()`` under ``torch.no_grad()`` (LDLTLinear uses its cached weight; the peers
   run their parametrizations as they do by default).
 Rounds are interleaved (each round times every layer back to back, so a busy machine slows all
-alike); the figures are medians over rounds, and the ratios medians of the per-round ratios to
-``nn.Linear``. ``floor`` is the flop count of the LDLT train step over ``nn.Linear``'s
-(``flops_train_step``). Last, ``reset_parameters`` of a 100-layer LDLTMLP with
-``variance_prescribed_`` (cold and warm cache of the sigma^2 solutions).
+alike); times are medians over rounds, ratios medians of the per-round ratios (to
+``nn.Linear``, and of LDLTLinear to each other layer). ``floor`` is the flop count of the LDLT
+train step over ``nn.Linear``'s (``flops_train_step``). Last, ``reset_parameters`` of a
+100-layer LDLTMLP with ``variance_prescribed_`` (cold and warm cache of the sigma^2 solutions).
 """
 
 from __future__ import annotations
@@ -96,20 +96,21 @@ def _timed(function: Callable[[], object], iterations: int, device: torch.device
 
 def interleaved(
     functions: dict[str, Callable[[], object]], device: torch.device, rounds: int, iterations: int
-) -> tuple[dict[str, float], dict[str, float], dict[str, tuple[float, float]]]:
-    """Median time per call, median per-round ratio to the first entry, and its range."""
+) -> dict[str, list[float]]:
+    """Seconds per call of each function, one entry per round (rounds interleaved)."""
     for function in functions.values():  # warm-up (allocator, kernels, caches)
         _timed(function, max(2, iterations // 4), device)
     times: dict[str, list[float]] = {name: [] for name in functions}
     for _ in range(rounds):
         for name, function in functions.items():
             times[name].append(_timed(function, iterations, device))
-    base = next(iter(times.values()))
-    ratios = {name: [t / b for t, b in zip(ts, base, strict=True)] for name, ts in times.items()}
-    median = {name: statistics.median(ts) for name, ts in times.items()}
-    ratio = {name: statistics.median(rs) for name, rs in ratios.items()}
-    spread = {name: (min(rs), max(rs)) for name, rs in ratios.items()}
-    return median, ratio, spread
+    return times
+
+
+def ratio(times: dict[str, list[float]], name: str, base: str) -> tuple[float, float, float]:
+    """Median, min and max over rounds of the per-round ratio ``times[name] / times[base]``."""
+    ratios = [t / b for t, b in zip(times[name], times[base], strict=True)]
+    return statistics.median(ratios), min(ratios), max(ratios)
 
 
 def bench_width(width: int, batch: int, device: torch.device, rounds: int, iterations: int) -> None:
@@ -135,7 +136,7 @@ def bench_width(width: int, batch: int, device: torch.device, rounds: int, itera
 
     for model in models.values():
         model.train()
-    train, train_ratio, train_spread = interleaved(
+    train = interleaved(
         {name: step(model) for name, model in models.items()}, device, rounds, iterations
     )
     for model in models.values():
@@ -148,7 +149,7 @@ def bench_width(width: int, batch: int, device: torch.device, rounds: int, itera
 
         return run
 
-    evaluation, eval_ratio, _ = interleaved(
+    evaluation = interleaved(
         {name: forward(model) for name, model in models.items()}, device, rounds, 2 * iterations
     )
     linear_flops, ldlt_flops = flops_train_step(batch, width, width)
@@ -158,22 +159,24 @@ def bench_width(width: int, batch: int, device: torch.device, rounds: int, itera
         f"{'eval ms':>10}{'x Linear':>10}"
     )
     for name in models:
-        low, high = train_spread[name]
+        middle, low, high = ratio(train, name, "nn.Linear")
         spread = f"{low:.2f}..{high:.2f}"
         print(
-            f"{name:<28}{train[name] * 1e3:>10.3f}{train_ratio[name]:>9.2f}x{spread:>15}"
-            f"{evaluation[name] * 1e3:>10.3f}{eval_ratio[name]:>9.2f}x"
+            f"{name:<28}{statistics.median(train[name]) * 1e3:>10.3f}{middle:>9.2f}x{spread:>15}"
+            f"{statistics.median(evaluation[name]) * 1e3:>10.3f}"
+            f"{ratio(evaluation, name, 'nn.Linear')[0]:>9.2f}x"
         )
     print(
-        f"LDLTLinear train step: {train_ratio['LDLTLinear']:.2f}x nn.Linear, flop floor "
-        f"{ldlt_flops / linear_flops:.2f}x ({ldlt_flops / 1e6:.0f} vs {linear_flops / 1e6:.0f} "
-        "Mflop)"
+        f"LDLTLinear train step: {ratio(train, 'LDLTLinear', 'nn.Linear')[0]:.2f}x nn.Linear, "
+        f"flop floor {ldlt_flops / linear_flops:.2f}x ({ldlt_flops / 1e6:.0f} vs "
+        f"{linear_flops / 1e6:.0f} Mflop)"
     )
     for name in models:
-        if name.startswith(("torchlip", "orthogonium")):
+        if name.startswith(("torchlip", "orthogonium", "LDLTLinear, plain")):
+            middle, low, high = ratio(train, "LDLTLinear", name)
             print(
-                f"LDLTLinear train step: {train['LDLTLinear'] / train[name]:.2f}x {name} "
-                f"(eval {evaluation['LDLTLinear'] / evaluation[name]:.2f}x)"
+                f"LDLTLinear train step: {middle:.2f}x {name} (per-round {low:.2f}..{high:.2f}; "
+                f"eval {ratio(evaluation, 'LDLTLinear', name)[0]:.2f}x)"
             )
 
 
