@@ -52,7 +52,7 @@ def test_gradients_equal_plain_autograd_in_float64(m, n, log_scale, alpha, gamma
         assert (mine - plain).abs().max().item() <= 1e-11 * scale
 
 
-@pytest.mark.parametrize(("m", "n"), [(5, 7), (7, 5), (6, 6)])
+@pytest.mark.parametrize(("m", "n"), [(3, 5), (5, 3)])
 def test_gradcheck_and_gradgradcheck_of_the_function(m, n):
     generator = torch.Generator().manual_seed(m * n)
     weight = torch.randn(m, n, generator=generator, dtype=torch.float64, requires_grad=True)
