@@ -97,13 +97,19 @@ def _timed(function: Callable[[], object], iterations: int, device: torch.device
 def interleaved(
     functions: dict[str, Callable[[], object]], device: torch.device, rounds: int, iterations: int
 ) -> dict[str, list[float]]:
-    """Seconds per call of each function, one entry per round (rounds interleaved)."""
-    for function in functions.values():  # warm-up (allocator, kernels, caches)
-        _timed(function, max(2, iterations // 4), device)
+    """Seconds per call of each function, one entry per round (rounds interleaved).
+
+    Each function gets ``iterations`` calls per round, fewer (at least one) when that would take
+    more than about 0.3 s (orthogonium's layer at width 1024), judged from the warm-up.
+    """
+    counts = {}
+    for name, function in functions.items():  # warm-up (allocator, kernels, caches)
+        single = _timed(function, 2, device)
+        counts[name] = max(1, min(iterations, int(0.3 / max(single, 1e-9))))
     times: dict[str, list[float]] = {name: [] for name in functions}
     for _ in range(rounds):
         for name, function in functions.items():
-            times[name].append(_timed(function, iterations, device))
+            times[name].append(_timed(function, counts[name], device))
     return times
 
 
