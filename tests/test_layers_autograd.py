@@ -114,10 +114,11 @@ def test_train_mode_forward_without_weight_gradient_uses_the_batch_and_keeps_inp
     torch.testing.assert_close(x.grad, weight.sum(0).expand(8, 32), rtol=1e-5, atol=1e-5)
 
 
-def test_compile_aot_eager_with_learned_alpha_matches_eager():
+@pytest.mark.parametrize(("n", "m"), [(6, 4), (300, 260)])  # 300: blocked products traced
+def test_compile_aot_eager_with_learned_alpha_matches_eager(n, m):
     torch.manual_seed(3)
-    layer = LDLTLinear(6, 4, learn_alpha=True, dtype=torch.float64)
-    x = torch.randn(5, 6, dtype=torch.float64)
+    layer = LDLTLinear(n, m, learn_alpha=True, dtype=torch.float64)
+    x = torch.randn(5, n, dtype=torch.float64)
     compiled = torch.compile(layer, backend="aot_eager", fullgraph=True)
     results = []
     for model in (layer, compiled):
