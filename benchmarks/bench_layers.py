@@ -1,14 +1,22 @@
-"""Cost of LDLTLinear against nn.Linear, and of the variance-prescribed initialization.
+"""Cost of LDLTLinear against nn.Linear and the Lipschitz peers, and of its initialization.
 
-    python3 benchmarks/bench_layers.py                  # CPU, 512 x 512, batch 256
+    python3 benchmarks/bench_layers.py                        # CPU, 2 threads, widths 128 512 1024
     python3 benchmarks/bench_layers.py --device cuda
+    python3 benchmarks/bench_layers.py --widths 512 --rounds 9
 
-Prints median times over interleaved rounds (each round times both layers back to back, so a
-busy machine slows both alike) and the median of the per-round ratios:
-- eval forward: ``model.eval()`` under ``torch.no_grad()``; LDLTLinear uses its cached weight;
-- training step: forward, backward, SGD step (LDLTLinear recomputes ``gamma W R^{-1}``);
-- ``reset_parameters`` of a 100-layer LDLTMLP with ``variance_prescribed_`` (cold and warm
-  cache of the sigma^2 solutions; the cold one runs two solves: unit and propagated input).
+Layers (square, ``width x width``, batch 256, float32): ``nn.Linear``; ``LDLTLinear``; the same
+with the normalization differentiated by plain autograd through ``cholesky``/``solve_triangular``
+(the implementation before the custom autograd.Function, for reference); deel-torchlip's
+``SpectralLinear`` (power iteration + Bjorck) and orthogonium's ``OrthoLinear`` when installed
+(``pip install 'wishart-moments[bench]'``). Two measurements per layer:
+- train step: ``zero_grad``, forward, ``square().mean().backward()``, SGD step;
+- eval: ``model.eval()`` under ``torch.no_grad()`` (LDLTLinear uses its cached weight; the peers
+  run their parametrizations as they do by default).
+Rounds are interleaved (each round times every layer back to back, so a busy machine slows all
+alike); times are medians over rounds, ratios medians of the per-round ratios (to
+``nn.Linear``, and of LDLTLinear to each other layer). ``floor`` is the flop count of the LDLT
+train step over ``nn.Linear``'s (``flops_train_step``). Last, ``reset_parameters`` of a
+100-layer LDLTMLP with ``variance_prescribed_`` (cold and warm cache of the sigma^2 solutions).
 """
 
 from __future__ import annotations
@@ -23,71 +31,108 @@ from torch import nn
 
 from lipschitz_layers import LDLTMLP, LDLTLinear
 from lipschitz_layers import init as ldlt_init
+from lipschitz_layers.parametrizations import _row_blocks, _unit_roundoff
+
+
+def flops_train_step(batch: int, m: int, n: int) -> tuple[int, int]:
+    """Flops of one train step (input without gradient) of nn.Linear and of LDLTLinear.
+
+    nn.Linear: forward ``2 B m n``, weight gradient ``2 B m n``. LDLTLinear adds the Gram product
+    ``W^T W`` (upper block triangle only: ``f 2 m n^2``, ``f = (k + 1) / (2k)`` with ``k`` row
+    blocks, 5/8 at ``n = 512``), Cholesky (``n^3 / 3``), ``M = W R^{-1}`` (``m n^2``), and in the
+    backward ``S = M^T Mbar`` (upper block triangle, ``f 2 m n^2``), ``M sym(S)`` (``2 m n^2``)
+    and the solve with ``R^T`` (``m n^2``). Elementwise work is not counted.
+    """
+    blocks = len(_row_blocks(n)) - 1
+    upper = 2 * m * n * n * (blocks + 1) // (2 * blocks)
+    linear = 4 * batch * m * n
+    return linear, linear + 2 * upper + n**3 // 3 + 4 * m * n * n
+
+
+class PlainAutogradLDLT(LDLTLinear):
+    """LDLTLinear with the normalization differentiated by autograd (the old implementation)."""
+
+    def normalized_weight(self, dtype: torch.dtype | None = None) -> torch.Tensor:
+        weight = self.weight
+        gram = weight.mT @ weight
+        delta = _unit_roundoff(weight) * gram.diagonal().sum().detach()
+        eye = torch.eye(weight.shape[1], dtype=weight.dtype, device=weight.device)
+        factor, _ = torch.linalg.cholesky_ex(gram + (self.alpha + delta) * eye, upper=True)
+        normalized = torch.linalg.solve_triangular(factor, weight, upper=True, left=False)
+        return self.gamma * normalized
+
+
+def peer_layers() -> dict[str, Callable[[int, torch.device], nn.Module]]:
+    """The installed peers: name -> constructor(width, device)."""
+    peers: dict[str, Callable[[int, torch.device], nn.Module]] = {}
+    try:
+        from deel.torchlip import SpectralLinear
+
+        peers["torchlip SpectralLinear"] = lambda w, d: SpectralLinear(w, w).to(d)
+    except ImportError:
+        pass
+    try:
+        from orthogonium.layers.linear import OrthoLinear
+
+        peers["orthogonium OrthoLinear"] = lambda w, d: OrthoLinear(w, w).to(d)
+    except ImportError:
+        pass
+    return peers
+
+
+def _sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
 
 
 def _timed(function: Callable[[], object], iterations: int, device: torch.device) -> float:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
+    _sync(device)
     start = time.perf_counter()
     for _ in range(iterations):
         function()
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
+    _sync(device)
     return (time.perf_counter() - start) / iterations
 
 
-def compare(
-    name: str,
-    baseline: Callable[[], object],
-    candidate: Callable[[], object],
-    device: torch.device,
-    rounds: int,
-    iterations: int,
-) -> None:
-    for function in (baseline, candidate):  # warm-up (allocator, kernels, cache fill)
-        _timed(function, max(2, iterations // 4), device)
-    base, cand, ratios = [], [], []
+def interleaved(
+    functions: dict[str, Callable[[], object]], device: torch.device, rounds: int, iterations: int
+) -> dict[str, list[float]]:
+    """Seconds per call of each function, one entry per round (rounds interleaved).
+
+    Each function gets ``iterations`` calls per round, fewer (at least one) when that would take
+    more than about 0.3 s (orthogonium's layer at width 1024), judged from the warm-up.
+    """
+    counts = {}
+    for name, function in functions.items():  # warm-up (allocator, kernels, caches)
+        single = _timed(function, 2, device)
+        counts[name] = max(1, min(iterations, int(0.3 / max(single, 1e-9))))
+    times: dict[str, list[float]] = {name: [] for name in functions}
     for _ in range(rounds):
-        base.append(_timed(baseline, iterations, device))
-        cand.append(_timed(candidate, iterations, device))
-        ratios.append(cand[-1] / base[-1])
-    print(
-        f"{name:<15} nn.Linear {statistics.median(base) * 1e3:8.3f} ms   "
-        f"LDLTLinear {statistics.median(cand) * 1e3:8.3f} ms   "
-        f"ratio {statistics.median(ratios):6.2f}x  (per-round ratios {min(ratios):.2f}"
-        f"..{max(ratios):.2f})"
-    )
+        for name, function in functions.items():
+            times[name].append(_timed(function, counts[name], device))
+    return times
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--device", default="cpu")
-    parser.add_argument("--features", type=int, default=512)
-    parser.add_argument("--batch", type=int, default=256)
-    parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--iterations", type=int, default=20)
-    parser.add_argument("--threads", type=int, default=None, help="CPU threads (torch default)")
-    args = parser.parse_args()
-    if args.threads is not None:
-        torch.set_num_threads(args.threads)
-    device = torch.device(args.device)
+def ratio(times: dict[str, list[float]], name: str, base: str) -> tuple[float, float, float]:
+    """Median, min and max over rounds of the per-round ratio ``times[name] / times[base]``."""
+    ratios = [t / b for t, b in zip(times[name], times[base], strict=True)]
+    return statistics.median(ratios), min(ratios), max(ratios)
+
+
+def bench_width(width: int, batch: int, device: torch.device, rounds: int, iterations: int) -> None:
     torch.manual_seed(0)
-    n, batch = args.features, args.batch
-    print(
-        f"torch {torch.__version__}, device {device}"
-        + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else "")
-        + f", {torch.get_num_threads()} CPU threads, float32, {n} x {n}, batch {batch}"
-    )
-    linear = nn.Linear(n, n, device=device)
-    ldlt = LDLTLinear(n, n, device=device)
-    x = torch.randn(batch, n, device=device)
+    constructors: dict[str, Callable[[int, torch.device], nn.Module]] = {
+        "nn.Linear": lambda w, d: nn.Linear(w, w, device=d),
+        "LDLTLinear": lambda w, d: LDLTLinear(w, w, device=d),
+        "LDLTLinear, plain autograd": lambda w, d: PlainAutogradLDLT(w, w, device=d),
+        **peer_layers(),
+    }
+    models = {name: make(width, device) for name, make in constructors.items()}
+    x = torch.randn(batch, width, device=device)
 
-    linear.eval()
-    ldlt.eval()
-    with torch.no_grad():
-        compare("eval forward", lambda: linear(x), lambda: ldlt(x), device, args.rounds, 50)
+    def step(model: nn.Module) -> Callable[[], None]:
+        optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
 
-    def step(model: nn.Module, optimizer: torch.optim.Optimizer) -> Callable[[], None]:
         def run() -> None:
             optimizer.zero_grad(set_to_none=True)
             model(x).square().mean().backward()
@@ -95,31 +140,91 @@ def main() -> None:
 
         return run
 
-    linear.train()
-    ldlt.train()
-    compare(
-        "training step",
-        step(linear, torch.optim.SGD(linear.parameters(), lr=1e-3)),
-        step(ldlt, torch.optim.SGD(ldlt.parameters(), lr=1e-3)),
-        device,
-        args.rounds,
-        args.iterations,
+    for model in models.values():
+        model.train()
+    train = interleaved(
+        {name: step(model) for name, model in models.items()}, device, rounds, iterations
     )
-    with torch.no_grad():
-        weight_time = _timed(ldlt.normalized_weight, args.iterations, device)
-    print(f"normalized_weight() alone: {weight_time * 1e3:.3f} ms")
+    for model in models.values():
+        model.eval()
 
-    net = LDLTMLP(n, n, n, depth=100, gamma=2.0, device=device)
+    def forward(model: nn.Module) -> Callable[[], object]:
+        def run() -> object:
+            with torch.no_grad():
+                return model(x)
+
+        return run
+
+    evaluation = interleaved(
+        {name: forward(model) for name, model in models.items()}, device, rounds, 2 * iterations
+    )
+    linear_flops, ldlt_flops = flops_train_step(batch, width, width)
+    print(f"\nwidth {width} x {width}, batch {batch}")
+    print(
+        f"{'layer':<28}{'train ms':>10}{'x Linear':>10}{'(range)':>14}"
+        f"{'eval ms':>10}{'x Linear':>10}"
+    )
+    for name in models:
+        middle, low, high = ratio(train, name, "nn.Linear")
+        spread = f"{low:.2f}..{high:.2f}"
+        print(
+            f"{name:<28}{statistics.median(train[name]) * 1e3:>10.3f}{middle:>9.2f}x{spread:>15}"
+            f"{statistics.median(evaluation[name]) * 1e3:>10.3f}"
+            f"{ratio(evaluation, name, 'nn.Linear')[0]:>9.2f}x"
+        )
+    print(
+        f"LDLTLinear train step: {ratio(train, 'LDLTLinear', 'nn.Linear')[0]:.2f}x nn.Linear, "
+        f"flop floor {ldlt_flops / linear_flops:.2f}x ({ldlt_flops / 1e6:.0f} vs "
+        f"{linear_flops / 1e6:.0f} Mflop)"
+    )
+    for name in models:
+        if name.startswith(("torchlip", "orthogonium", "LDLTLinear, plain")):
+            middle, low, high = ratio(train, "LDLTLinear", name)
+            print(
+                f"LDLTLinear train step: {middle:.2f}x {name} (per-round {low:.2f}..{high:.2f}; "
+                f"eval {ratio(evaluation, 'LDLTLinear', name)[0]:.2f}x)"
+            )
+
+
+def bench_init(width: int, device: torch.device) -> None:
+    net = LDLTMLP(width, width, width, depth=100, gamma=2.0, device=device)
     for label in ("cold", "warm"):
         if label == "cold":
             ldlt_init._solve_sigma2_cached.cache_clear()
         start = time.perf_counter()
         net.reset_parameters("variance_prescribed", target_variance=1.0, propagate_variance=True)
+        _sync(device)
         elapsed = time.perf_counter() - start
         print(
-            f"LDLTMLP depth 100, width {n}: reset_parameters('variance_prescribed', "
+            f"LDLTMLP depth 100, width {width}: reset_parameters('variance_prescribed', "
             f"propagate_variance=True), {label} solve cache: {elapsed:.3f} s"
         )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--widths", type=int, nargs="+", default=[128, 512, 1024])
+    parser.add_argument("--batch", type=int, default=256)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--iterations", type=int, default=10)
+    parser.add_argument("--threads", type=int, default=2, help="CPU threads (0: torch default)")
+    parser.add_argument("--no-init", action="store_true", help="skip the initialization timing")
+    args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    device = torch.device(args.device)
+    peers = ", ".join(peer_layers()) or "none installed"
+    print(
+        f"torch {torch.__version__}, device {device}"
+        + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else "")
+        + f", {torch.get_num_threads()} CPU threads, float32; peers: {peers}"
+    )
+    for width in args.widths:
+        bench_width(width, args.batch, device, args.rounds, args.iterations)
+    if not args.no_init:
+        print()
+        bench_init(512, device)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from torch import Tensor, nn
 from wishart_moments._validation import check_positive_int
 
 from . import init as ldlt_init
-from .parametrizations import LDLTNormalization
+from .parametrizations import LDLTNormalization, ldlt_linear_on_batch
 
 __all__ = ["LDLTLinear"]
 
@@ -95,21 +95,34 @@ class LDLTLinear(nn.Module):
             if self.bias is not None:
                 self.bias.zero_()
 
-    def normalized_weight(self) -> Tensor:
-        """``gamma * W R^{-1}``, recomputed (differentiably) on every call."""
-        return self.normalization(self.weight)
+    def applied_dtype(self) -> torch.dtype:
+        """The dtype of the weight the forward pass applies: ``weight``'s, or under an enabled
+        ``torch.autocast`` (for the weight's device, float32 or lower weights) the autocast dtype.
+        """
+        device = self.weight.device.type
+        if self.weight.dtype != torch.float64 and torch.is_autocast_enabled(device):
+            return torch.get_autocast_dtype(device)
+        return self.weight.dtype
 
-    def _cache_key(self) -> tuple[Any, ...]:
+    def normalized_weight(self, dtype: torch.dtype | None = None) -> Tensor:
+        """``gamma * W R^{-1}`` in ``dtype`` (default :meth:`applied_dtype`), recomputed
+        (differentiably) on every call. Its spectral norm is ``<= gamma`` after the rounding to
+        bfloat16/float16 too (see ``ldlt_normalize``).
+        """
+        dtype = self.applied_dtype() if dtype is None else dtype
+        return self.normalization(self.weight, dtype)
+
+    def _cache_key(self, dtype: torch.dtype) -> tuple[Any, ...]:
         tensors = (self.weight, self.normalization.log_alpha, self.normalization.gamma)
-        return tuple((t._version, t.data_ptr(), t.device, t.dtype) for t in tensors)
+        return (dtype, *((t._version, t.data_ptr(), t.device, t.dtype) for t in tensors))
 
     def _cached_normalized_weight(self) -> Tensor:
-        key = self._cache_key()
+        key = self._cache_key(self.applied_dtype())
         stale = self._cache is None or self._cache[0] != key
         # a weight cached under inference_mode cannot enter autograd-recorded computations later
         if stale or (self._cache[1].is_inference() and not torch.is_inference_mode_enabled()):
             with torch.no_grad():
-                self._cache = (key, self.normalized_weight())
+                self._cache = (key, self.normalized_weight(key[0]))
         return self._cache[1]
 
     def forward(self, input: Tensor) -> Tensor:
@@ -117,8 +130,27 @@ class LDLTLinear(nn.Module):
             p.requires_grad for p in self.parameters(recurse=True)
         )
         if self.training or parameters_need_grad or torch.compiler.is_compiling():
+            if not parameters_need_grad and self._batch_path(input):
+                return self._forward_on_batch(input)
             return F.linear(input, self.normalized_weight(), self.bias)
         return F.linear(input, self._cached_normalized_weight(), self.bias)
+
+    def _batch_path(self, input: Tensor) -> bool:
+        """Apply ``R^{-1}`` to the batch: only without a weight gradient (the backward pass needs
+        ``W R^{-1}`` anyway), in the working precision, and when it saves flops
+        (``batch n^2 < m n^2``, i.e. fewer rows than output features)."""
+        rows = input.numel() // max(1, input.shape[-1]) if input.dim() else 1
+        return (
+            input.dim() >= 1
+            and self.applied_dtype() in (torch.float32, torch.float64)
+            and input.dtype == self.weight.dtype
+            and rows < self.out_features
+        )
+
+    def _forward_on_batch(self, input: Tensor) -> Tensor:
+        """``gamma (x R^{-T}) W^T + b``: the map of ``F.linear(x, gamma W R^{-1}, b)`` (rounded
+        differently); differentiable in ``x`` (plain autograd), e.g. for attacks in train mode."""
+        return ldlt_linear_on_batch(input, self.weight, self.alpha, self.gamma, self.bias)
 
     def extra_repr(self) -> str:
         return (
