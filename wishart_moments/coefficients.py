@@ -25,6 +25,7 @@ The engine modules are imported on first use, so asking for the recursion never 
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -125,9 +126,14 @@ def check_engine_order(k: object, engine: str, *, name: str = "k") -> int:
     if limit is not None and k > limit:
         why = ""
         if engine == "matchings":
+            count = (
+                f"{double_factorial(2 * k - 1):,}"
+                if k <= 100
+                else f"a number of about {int(k * math.log10(2 * k / math.e)) + 1} digits"
+            )
             why = (
                 f"; it enumerates all (2k-1)!! perfect matchings "
-                f"({double_factorial(2 * k - 1):,} for {name}={k}): use engine 'recursion'"
+                f"({count} for {name}={k}): use engine 'recursion'"
             )
         elif engine == "permutations":
             why = "; it enumerates all k! permutations: use engine 'loop_equations' or 'schur'"
