@@ -56,11 +56,10 @@ from .sweep.config import (
     add_backend_arguments,
     apply_overrides,
     expand_grid,
-    run_seed,
     stratified_folds,
 )
 from .sweep.report import bootstrap_band, finished_runs
-from .sweep.training import fit
+from .sweep.training import fit_run, predict, seed_run
 
 DATASETS = ("digits", "breast_cancer", "higgs")
 DEFAULT_DATASETS = ("digits", "breast_cancer")
@@ -339,9 +338,7 @@ def train_run(
 
     device = _common.resolve_device(device_name)
     dataset = data[config["data"]["name"]]
-    seed = run_seed(config)
-    torch.manual_seed(seed)
-    generator = torch.Generator().manual_seed(seed)
+    generator = seed_run(config)
     x_train = torch.as_tensor(dataset.x_train, device=device)
     y_train = torch.as_tensor(dataset.y_train, device=device)
     x_test = torch.as_tensor(dataset.x_test, device=device)
@@ -359,37 +356,21 @@ def train_run(
     def loss_fn(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         return cross_entropy(temperature * logits, labels)
 
-    def logits_of(x: torch.Tensor) -> torch.Tensor:
-        with torch.no_grad():
-            return torch.cat([model(chunk) for chunk in torch.split(x, 4096)]).double()
-
     def after_epoch(epoch: int) -> dict[str, Any]:
         if epoch + 1 != config["epochs"] and (epoch + 1) % config["eval_every"]:
             return {}
-        test = logits_of(x_test)
+        test = predict(model, x_test)
         return {"test_accuracy": float((test.argmax(1) == y_test).double().mean())}
 
-    epochs = fit(
-        model,
-        loss_fn,
-        x_train,
-        y_train,
-        optimizer=config["optimizer"],
-        lr=config["lr"],
-        lr_min=config["lr_min"],
-        epochs=config["epochs"],
-        batch_size=config["batch_size"],
-        generator=generator,
-        after_epoch=after_epoch,
-    )
+    epochs = fit_run(model, loss_fn, x_train, y_train, config, generator, after_epoch)
     model.eval()
     lipschitz = certified_lipschitz(config, model)
-    test_logits = logits_of(x_test)
+    test_logits = predict(model, x_test)
     radii = [float(r) for r in config["radii"]]
     certified = certified_accuracy(test_logits, y_test, lipschitz, radii).tolist()
     layerwise = layerwise_lipschitz(model)
     certified_layerwise = certified_accuracy(test_logits, y_test, layerwise, radii).tolist()
-    train_logits = logits_of(x_train)
+    train_logits = predict(model, x_train)
     summary: dict[str, Any] = {
         "clean_accuracy": float((test_logits.argmax(1) == y_test).double().mean()),
         **{radius_key(r): float(a) for r, a in zip(radii, certified, strict=True)},

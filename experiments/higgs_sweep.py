@@ -42,10 +42,9 @@ from .sweep.config import (
     add_backend_arguments,
     apply_overrides,
     expand_grid,
-    run_seed,
     stratified_folds,
 )
-from .sweep.training import OPTIMIZERS, fit
+from .sweep.training import OPTIMIZERS, fit_run, predict, seed_run
 
 __all__ = [
     "BACKENDS",
@@ -142,9 +141,7 @@ def train_run(
     from .metrics import auc, hutchinson_trace, linear_cka, relative_movement
 
     device = _common.resolve_device(device_name)
-    seed = run_seed(config)  # per-run seed, independent of execution order
-    torch.manual_seed(seed)
-    generator = torch.Generator().manual_seed(seed)
+    generator = seed_run(config)
 
     in_fold = data.fold == config["fold"]
     x_train = torch.as_tensor(data.x_train[~in_fold], device=device)
@@ -164,9 +161,7 @@ def train_run(
         return bce(output.squeeze(-1), target)
 
     def scores(x: torch.Tensor) -> np.ndarray:
-        with torch.no_grad():
-            chunks = [model(chunk).squeeze(-1) for chunk in torch.split(x, 4096)]
-        return torch.cat(chunks).double().cpu().numpy()
+        return predict(model, x).squeeze(-1).cpu().numpy()
 
     layers_first: dict[str, list[float]] = {}
     movements: list[float] = []
@@ -187,19 +182,7 @@ def train_run(
             "cka_input_output": cka,
         }
 
-    epochs = fit(
-        model,
-        loss_fn,
-        x_train,
-        y_train,
-        optimizer=config["optimizer"],
-        lr=config["lr"],
-        lr_min=config["lr_min"],
-        epochs=config["epochs"],
-        batch_size=config["batch_size"],
-        generator=generator,
-        after_epoch=after_epoch,
-    )
+    epochs = fit_run(model, loss_fn, x_train, y_train, config, generator, after_epoch)
     hessian, hessian_error = hutchinson_trace(
         lambda: bce(model(x_probe).squeeze(-1), y_probe),
         params,
