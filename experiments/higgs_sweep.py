@@ -35,7 +35,7 @@ import numpy as np
 from . import _common
 from .higgs_report import write_report
 from .store import ResultStore
-from .sweep.backends import Runner, SweepOutcome
+from .sweep.backends import Runner, SweepOutcome, run_from_args
 from .sweep.backends import run_sweep as _run_sweep
 from .sweep.config import (
     BACKENDS,
@@ -240,6 +240,9 @@ def _headline(summary: dict[str, Any]) -> str:
     return f"test AUC {summary.get('test_auc', float('nan')):.4f}"
 
 
+_PROGRESS = {"name": "higgs_sweep", "describe": _describe, "headline": _headline}
+
+
 def run_sweep(
     configs: Sequence[dict[str, Any]],
     store: ResultStore,
@@ -249,16 +252,7 @@ def run_sweep(
     **kwargs: Any,
 ) -> SweepOutcome:
     """``sweep.backends.run_sweep`` with the HIGGS runner and progress lines (same options)."""
-    return _run_sweep(
-        configs,
-        store,
-        data,
-        runner=runner,
-        name="higgs_sweep",
-        describe=_describe,
-        headline=_headline,
-        **kwargs,
-    )
+    return _run_sweep(configs, store, data, runner=runner, **_PROGRESS, **kwargs)
 
 
 # --------------------------------------------------------------------------------------------
@@ -359,18 +353,7 @@ def main(args: argparse.Namespace) -> int:
     }
     configs = sweep_configs(args, data_id)
     with ResultStore(store_path) as store:
-        outcome = run_sweep(
-            configs,
-            store,
-            data,
-            device=args.device,
-            backend=args.backend,
-            workers=args.workers,
-            gpus_per_task=args.gpus_per_task,
-            cpus_per_task=args.cpus_per_task,
-            ray_address=args.ray_address,
-            threads=threads,
-        )
+        outcome = run_from_args(args, configs, store, data, train_run, threads, **_PROGRESS)
         progress.note(
             f"ran {len(outcome.ran)}, skipped {len(outcome.skipped)}, "
             f"failed {len(outcome.failed)}; store {store_path}"

@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import _common
 from ..store import ResultStore, config_hash
-from .config import BACKENDS
+from .config import BACKEND_OPTIONS, BACKENDS
 
 Runner = Callable[[dict[str, Any], Any, str], tuple[dict[str, Any], list[dict[str, Any]]]]
 
@@ -202,18 +202,6 @@ def run_from_args(
     threads: int | None,
     **kwargs: Any,
 ) -> SweepOutcome:
-    """``run_sweep`` with the backend options of ``config.add_backend_arguments``."""
-    return run_sweep(
-        configs,
-        store,
-        data,
-        runner=runner,
-        device=args.device,
-        backend=args.backend,
-        workers=args.workers,
-        gpus_per_task=args.gpus_per_task,
-        cpus_per_task=args.cpus_per_task,
-        ray_address=args.ray_address,
-        threads=threads,
-        **kwargs,
-    )
+    """``run_sweep`` with ``--device`` and the options of ``config.add_backend_arguments``."""
+    options = {name: getattr(args, name) for name in ("device", *BACKEND_OPTIONS)}
+    return run_sweep(configs, store, data, runner=runner, threads=threads, **options, **kwargs)
