@@ -51,7 +51,7 @@ import numpy as np
 
 from . import _common
 from .store import ResultStore, RunRecord, config_hash
-from .sweep.backends import run_from_args
+from .sweep.backends import report_only, run_and_report
 from .sweep.config import (
     add_backend_arguments,
     apply_overrides,
@@ -735,10 +735,7 @@ def main(args: argparse.Namespace) -> int:
     out: Path = args.out
     store_path = args.store or out / "results.sqlite"
     if args.report:
-        with ResultStore(store_path) as store:
-            for path in write_report(finished_runs(store), out):
-                print(path)
-        return 0
+        return report_only(store_path, lambda store: write_report(finished_runs(store), out))
     if args.quick:  # the quick sizes, except where the command line chose a value
         defaults = build_parser()
         apply_overrides(
@@ -776,30 +773,25 @@ def main(args: argparse.Namespace) -> int:
     }
     _common.write_json_atomic(out / "config.json", config_text)
     data = {d.name: d for d in datasets}
-    with ResultStore(store_path) as store:
-        outcome = run_from_args(
-            args,
-            configs,
-            store,
-            data,
-            train_run,
-            threads,
-            name="certified_robustness",
-            describe=_describe,
-            headline=_headline,
-        )
-        progress.note(
-            f"ran {len(outcome.ran)}, skipped {len(outcome.skipped)}, "
-            f"failed {len(outcome.failed)}; store {store_path}"
-        )
-        wanted = {config_hash(c) for c in configs}  # report this grid, not older runs in the store
+    wanted = {config_hash(c) for c in configs}
+
+    def report(store: ResultStore) -> list[Path]:  # this grid's runs, not older ones in the store
         runs = [r for r in store.runs() if r.config_hash in wanted]
-        if runs:
-            for path in write_report(runs, out):
-                print(path)
-    for key, message in outcome.failed:
-        print(f"failed run {key[:12]}: {message}", file=sys.stderr)
-    return 1 if outcome.failed else 0
+        return write_report(runs, out) if runs else []
+
+    return run_and_report(
+        args,
+        configs,
+        store_path,
+        data,
+        train_run,
+        threads,
+        progress,
+        report,
+        name="certified_robustness",
+        describe=_describe,
+        headline=_headline,
+    )
 
 
 if __name__ == "__main__":

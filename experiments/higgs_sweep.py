@@ -35,7 +35,7 @@ import numpy as np
 from . import _common
 from .higgs_report import write_report
 from .store import ResultStore
-from .sweep.backends import Runner, SweepOutcome, run_from_args
+from .sweep.backends import Runner, SweepOutcome, report_only, run_and_report
 from .sweep.backends import run_sweep as _run_sweep
 from .sweep.config import (
     BACKENDS,
@@ -319,10 +319,7 @@ def main(args: argparse.Namespace) -> int:
     out: Path = args.out
     store_path = args.store or out / "sweep.sqlite"
     if args.report:
-        with ResultStore(store_path) as store:
-            for path in write_report(store, out, args.seed):
-                print(path)
-        return 0
+        return report_only(store_path, lambda store: write_report(store, out, args.seed))
     if args.quick:
         apply_overrides(args, QUICK)
         args.data = write_synthetic_higgs(
@@ -352,18 +349,15 @@ def main(args: argparse.Namespace) -> int:
         "seed": args.seed,
     }
     configs = sweep_configs(args, data_id)
-    with ResultStore(store_path) as store:
-        outcome = run_from_args(args, configs, store, data, train_run, threads, **_PROGRESS)
-        progress.note(
-            f"ran {len(outcome.ran)}, skipped {len(outcome.skipped)}, "
-            f"failed {len(outcome.failed)}; store {store_path}"
-        )
-        if not args.no_report and store.count():
-            for path in write_report(store, out, args.seed):
-                print(path)
-    for key, message in outcome.failed:
-        print(f"failed run {key[:12]}: {message}", file=sys.stderr)
-    return 1 if outcome.failed else 0
+
+    def report(store: ResultStore) -> list[Path]:
+        if args.no_report or not store.count():
+            return []
+        return write_report(store, out, args.seed)
+
+    return run_and_report(
+        args, configs, store_path, data, train_run, threads, progress, report, **_PROGRESS
+    )
 
 
 if __name__ == "__main__":
