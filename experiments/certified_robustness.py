@@ -58,7 +58,7 @@ from .sweep.config import (
     expand_grid,
     stratified_folds,
 )
-from .sweep.report import bootstrap_band, finished_runs
+from .sweep.report import bootstrap_band, finished_runs, plot_band, scalar_bands
 from .sweep.training import fit_run, predict, seed_run
 
 DATASETS = ("digits", "breast_cancer", "higgs")
@@ -501,10 +501,9 @@ def _radius_figure(rows: list[dict[str, Any]], dataset: str, path: Path) -> Path
             curves = np.array(
                 [[r["clean_accuracy"]] + [r[k] for k in radius_cols] for r in chosen], float
             )
-            mean, low, high = bootstrap_band(curves, rng)
             style = "--" if model == "mlp_unconstrained" else "-"
-            (line,) = ax.plot(radii, mean, style, marker="o", ms=3, label=model)
-            ax.fill_between(radii, low, high, color=line.get_color(), alpha=0.15)
+            band = bootstrap_band(curves, rng)
+            plot_band(ax, radii, band, style, alpha=0.15, marker="o", ms=3, label=model)
         ax.set_title(f"{dataset}, depth {depth}")
         ax.set_xlabel("l2 radius (standardised features)")
     axes[0][0].set_ylabel("certified test accuracy")
@@ -521,22 +520,12 @@ def _depth_figure(rows: list[dict[str, Any]], dataset: str, path: Path) -> Path:
     for ax, key in zip(axes[0], ("clean_accuracy", middle), strict=True):
         for model in sorted({r["model"] for r in mine}):
             depths = sorted({r["depth"] for r in mine if r["model"] == model})
-            stats = [
-                bootstrap_band(
-                    np.array([[r[key]] for r in mine if r["model"] == model and r["depth"] == d]),
-                    rng,
-                )
-                for d in depths
+            groups = [
+                [r[key] for r in mine if r["model"] == model and r["depth"] == d] for d in depths
             ]
             style = "--" if model == "mlp_unconstrained" else "-"
-            (line,) = ax.plot(depths, [s[0][0] for s in stats], style, marker="o", label=model)
-            ax.fill_between(
-                depths,
-                [s[1][0] for s in stats],
-                [s[2][0] for s in stats],
-                color=line.get_color(),
-                alpha=0.15,
-            )
+            band = scalar_bands(groups, rng)
+            plot_band(ax, depths, band, style, alpha=0.15, marker="o", label=model)
         ax.set_xlabel("depth")
         depths_all = sorted({r["depth"] for r in mine})
         ax.set_xscale("log", base=2)

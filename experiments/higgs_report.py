@@ -15,7 +15,14 @@ import numpy as np
 
 from . import _common
 from .store import ResultStore
-from .sweep.report import bootstrap_band, epoch_rows, finished_runs, run_rows
+from .sweep.report import (
+    bootstrap_band,
+    epoch_rows,
+    finished_runs,
+    plot_band,
+    run_rows,
+    scalar_bands,
+)
 
 CONFIG_KEYS = ("optimizer", "scale", "depth", "fold", "width", "epochs")
 
@@ -37,10 +44,8 @@ def _curves_figure(
             chosen = [r for r in mine if r.config[group] == value]
             length = min(len(r.epochs) for r in chosen)
             curves = np.array([[e[metric] for e in r.epochs[:length]] for r in chosen], float)
-            mean, low, high = bootstrap_band(curves, rng)
             x = np.arange(1, length + 1)
-            (line,) = ax.plot(x, mean, label=f"{group}={value:g}")
-            ax.fill_between(x, low, high, color=line.get_color(), alpha=0.2)
+            plot_band(ax, x, bootstrap_band(curves, rng), label=f"{group}={value:g}")
         ax.set_title(optimizer)
         ax.set_xlabel("epoch")
         if log:
@@ -105,22 +110,8 @@ def _summary_by_group_figure(
         for optimizer in sorted({r.config["optimizer"] for r in runs}):
             mine = [r for r in runs if r.config["optimizer"] == optimizer]
             values = sorted({r.config[group] for r in mine})
-            stats = [
-                bootstrap_band(
-                    np.array([[r.summary[metric]] for r in mine if r.config[group] == v], float),
-                    rng,
-                )
-                for v in values
-            ]
-            mean = [s[0][0] for s in stats]
-            (line,) = ax.plot(values, mean, marker="o", label=optimizer)
-            ax.fill_between(
-                values,
-                [s[1][0] for s in stats],
-                [s[2][0] for s in stats],
-                color=line.get_color(),
-                alpha=0.2,
-            )
+            groups = [[r.summary[metric] for r in mine if r.config[group] == v] for v in values]
+            plot_band(ax, values, scalar_bands(groups, rng), marker="o", label=optimizer)
         ax.set_xlabel(group)
         ax.set_ylabel(metric.replace("_", " "))
         ax.set_yscale("symlog")
