@@ -27,6 +27,19 @@ from .sweep.report import (
 CONFIG_KEYS = ("optimizer", "scale", "depth", "fold", "width", "epochs")
 
 
+def _optimizer_panels(
+    runs: list[Any], sharey: bool = True
+) -> tuple[Any, Any, list[tuple[Any, str, list[Any]]]]:
+    """A figure with one panel per optimizer: ``(fig, axes, [(axis, optimizer, its runs)])``."""
+    optimizers = sorted({r.config["optimizer"] for r in runs})
+    fig, axes = _common.new_figure(1, len(optimizers), sharey=sharey)
+    panels = [
+        (ax, optimizer, [r for r in runs if r.config["optimizer"] == optimizer])
+        for ax, optimizer in zip(axes[0], optimizers, strict=True)
+    ]
+    return fig, axes, panels
+
+
 def _curves_figure(
     runs: list[Any],
     metric: str,
@@ -36,10 +49,8 @@ def _curves_figure(
     rng: np.random.Generator,
     log: bool = False,
 ) -> Path:
-    optimizers = sorted({r.config["optimizer"] for r in runs})
-    fig, axes = _common.new_figure(1, len(optimizers), sharey=True)
-    for ax, optimizer in zip(axes[0], optimizers, strict=True):
-        mine = [r for r in runs if r.config["optimizer"] == optimizer]
+    fig, axes, panels = _optimizer_panels(runs)
+    for ax, optimizer, mine in panels:
         for value in sorted({r.config[group] for r in mine}):
             chosen = [r for r in mine if r.config[group] == value]
             length = min(len(r.epochs) for r in chosen)
@@ -56,10 +67,8 @@ def _curves_figure(
 
 
 def _box_figure(runs: list[Any], metric: str, group: str, path: Path) -> Path:
-    optimizers = sorted({r.config["optimizer"] for r in runs})
-    fig, axes = _common.new_figure(1, len(optimizers), sharey=True)
-    for ax, optimizer in zip(axes[0], optimizers, strict=True):
-        mine = [r for r in runs if r.config["optimizer"] == optimizer]
+    fig, axes, panels = _optimizer_panels(runs)
+    for ax, optimizer, mine in panels:
         values = sorted({r.config[group] for r in mine})
         ax.boxplot([[r.summary[metric] for r in mine if r.config[group] == v] for v in values])
         ax.set_xticks(range(1, len(values) + 1), [f"{v:g}" for v in values])
@@ -120,10 +129,8 @@ def _summary_by_group_figure(
 
 
 def _grid_figure(runs: list[Any], path: Path) -> Path:
-    optimizers = sorted({r.config["optimizer"] for r in runs})
-    fig, axes = _common.new_figure(1, len(optimizers))
-    for ax, optimizer in zip(axes[0], optimizers, strict=True):
-        mine = [r for r in runs if r.config["optimizer"] == optimizer]
+    fig, _, panels = _optimizer_panels(runs, sharey=False)
+    for ax, optimizer, mine in panels:
         scales = sorted({r.config["scale"] for r in mine})
         depths = sorted({r.config["depth"] for r in mine})
         grid = np.full((len(depths), len(scales)), np.nan)
@@ -159,10 +166,8 @@ def _grid_figure(runs: list[Any], path: Path) -> Path:
 
 
 def _layers_figure(runs: list[Any], key: str, ylabel: str, path: Path) -> Path:
-    optimizers = sorted({r.config["optimizer"] for r in runs})
-    fig, axes = _common.new_figure(1, len(optimizers), sharey=True)
-    for ax, optimizer in zip(axes[0], optimizers, strict=True):
-        mine = [r for r in runs if r.config["optimizer"] == optimizer]
+    fig, axes, panels = _optimizer_panels(runs)
+    for ax, optimizer, mine in panels:
         deepest = max(r.config["depth"] for r in mine)
         mine = [r for r in mine if r.config["depth"] == deepest]
         for scale in sorted({r.config["scale"] for r in mine}):
