@@ -16,7 +16,8 @@ where it stopped. ``--report`` draws the paper's figures 6-17 from the store wit
 Backends: ``local`` (sequential, or ``--workers N`` processes) and ``ray`` (one task per run,
 ``--gpus-per-task`` GPUs each; needs ``pip install ray``). This module holds the HIGGS runs and the
 command line; the grid, training loop, backends and report machinery live in
-``experiments/sweep/`` (shared with ``certified_robustness``), the figures in ``higgs_report``.
+``experiments/sweep/`` (shared with ``certified_robustness``), the measurements in ``metrics``,
+the figures in ``higgs_report``.
 The real data is ``--data HIGGS.csv.gz``; ``--quick`` writes a tiny synthetic
 file in the same format and runs a tiny grid.
 """
@@ -100,37 +101,6 @@ def build_model(config: dict[str, Any]) -> Any:
     )
 
 
-def _layer_statistics(model: Any, x: Any, y: Any, loss_fn: Any) -> dict[str, list[float]]:
-    """Per-layer stable rank of activations and of weight gradients, dead and saturated shares."""
-    import torch
-    from torch import nn
-
-    from .metrics import dead_unit_share, saturated_unit_share, stable_rank
-
-    captured: list[tuple[torch.Tensor, torch.Tensor]] = []
-
-    def hook(_module: Any, inputs: tuple[Any, ...], output: Any) -> None:
-        captured.append((inputs[0].detach(), output.detach()))
-
-    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, nn.ELU)]
-    try:
-        model.zero_grad(set_to_none=True)
-        loss = loss_fn(model(x).squeeze(-1), y)
-        loss.backward()
-    finally:
-        for handle in handles:
-            handle.remove()
-    grads = [p.grad for p in model.parameters() if p.grad is not None and p.grad.ndim == 2]
-    stats = {
-        "activation_stable_rank": [stable_rank(post) for _, post in captured],
-        "dead_share": [dead_unit_share(post) for _, post in captured],
-        "saturated_share": [saturated_unit_share(pre) for pre, _ in captured],
-        "gradient_stable_rank": [stable_rank(g) for g in grads],
-    }
-    model.zero_grad(set_to_none=True)
-    return stats
-
-
 def train_run(
     config: dict[str, Any], data: SweepData, device_name: str
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -138,7 +108,7 @@ def train_run(
     import torch
     from torch import nn
 
-    from .metrics import auc, hutchinson_trace, linear_cka, relative_movement
+    from .metrics import auc, hutchinson_trace, layer_statistics, linear_cka, relative_movement
 
     device = _common.resolve_device(device_name)
     generator = seed_run(config)
@@ -174,7 +144,7 @@ def train_run(
         with torch.no_grad():
             cka = linear_cka(x_probe, model(x_probe))
         if epoch == 0:
-            layers_first = _layer_statistics(model, x_probe, y_probe, bce)
+            layers_first = layer_statistics(model, x_probe, y_probe, loss_fn)
         return {
             "val_loss": val_loss,
             "val_auc": auc(val_scores, y_val),
@@ -198,7 +168,7 @@ def train_run(
         "max_movement": max(movements),
         "cka_input_output": epochs[-1]["cka_input_output"],
         "layers_first_epoch": layers_first,
-        "layers_last_epoch": _layer_statistics(model, x_probe, y_probe, bce),
+        "layers_last_epoch": layer_statistics(model, x_probe, y_probe, loss_fn),
     }
     return summary, epochs
 
