@@ -51,16 +51,15 @@ import numpy as np
 
 from . import _common
 from .store import ResultStore, RunRecord, config_hash
-from .sweep.backends import run_from_args
+from .sweep.backends import report_only, run_and_report
 from .sweep.config import (
     add_backend_arguments,
     apply_overrides,
     expand_grid,
-    run_seed,
     stratified_folds,
 )
-from .sweep.report import bootstrap_band, finished_runs
-from .sweep.training import fit
+from .sweep.report import bootstrap_band, finished_runs, plot_band, scalar_bands
+from .sweep.training import fit_run, predict, seed_run
 
 DATASETS = ("digits", "breast_cancer", "higgs")
 DEFAULT_DATASETS = ("digits", "breast_cancer")
@@ -339,9 +338,7 @@ def train_run(
 
     device = _common.resolve_device(device_name)
     dataset = data[config["data"]["name"]]
-    seed = run_seed(config)
-    torch.manual_seed(seed)
-    generator = torch.Generator().manual_seed(seed)
+    generator = seed_run(config)
     x_train = torch.as_tensor(dataset.x_train, device=device)
     y_train = torch.as_tensor(dataset.y_train, device=device)
     x_test = torch.as_tensor(dataset.x_test, device=device)
@@ -359,37 +356,21 @@ def train_run(
     def loss_fn(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         return cross_entropy(temperature * logits, labels)
 
-    def logits_of(x: torch.Tensor) -> torch.Tensor:
-        with torch.no_grad():
-            return torch.cat([model(chunk) for chunk in torch.split(x, 4096)]).double()
-
     def after_epoch(epoch: int) -> dict[str, Any]:
         if epoch + 1 != config["epochs"] and (epoch + 1) % config["eval_every"]:
             return {}
-        test = logits_of(x_test)
+        test = predict(model, x_test)
         return {"test_accuracy": float((test.argmax(1) == y_test).double().mean())}
 
-    epochs = fit(
-        model,
-        loss_fn,
-        x_train,
-        y_train,
-        optimizer=config["optimizer"],
-        lr=config["lr"],
-        lr_min=config["lr_min"],
-        epochs=config["epochs"],
-        batch_size=config["batch_size"],
-        generator=generator,
-        after_epoch=after_epoch,
-    )
+    epochs = fit_run(model, loss_fn, x_train, y_train, config, generator, after_epoch)
     model.eval()
     lipschitz = certified_lipschitz(config, model)
-    test_logits = logits_of(x_test)
+    test_logits = predict(model, x_test)
     radii = [float(r) for r in config["radii"]]
     certified = certified_accuracy(test_logits, y_test, lipschitz, radii).tolist()
     layerwise = layerwise_lipschitz(model)
     certified_layerwise = certified_accuracy(test_logits, y_test, layerwise, radii).tolist()
-    train_logits = logits_of(x_train)
+    train_logits = predict(model, x_train)
     summary: dict[str, Any] = {
         "clean_accuracy": float((test_logits.argmax(1) == y_test).double().mean()),
         **{radius_key(r): float(a) for r, a in zip(radii, certified, strict=True)},
@@ -520,10 +501,9 @@ def _radius_figure(rows: list[dict[str, Any]], dataset: str, path: Path) -> Path
             curves = np.array(
                 [[r["clean_accuracy"]] + [r[k] for k in radius_cols] for r in chosen], float
             )
-            mean, low, high = bootstrap_band(curves, rng)
             style = "--" if model == "mlp_unconstrained" else "-"
-            (line,) = ax.plot(radii, mean, style, marker="o", ms=3, label=model)
-            ax.fill_between(radii, low, high, color=line.get_color(), alpha=0.15)
+            band = bootstrap_band(curves, rng)
+            plot_band(ax, radii, band, style, alpha=0.15, marker="o", ms=3, label=model)
         ax.set_title(f"{dataset}, depth {depth}")
         ax.set_xlabel("l2 radius (standardised features)")
     axes[0][0].set_ylabel("certified test accuracy")
@@ -540,22 +520,12 @@ def _depth_figure(rows: list[dict[str, Any]], dataset: str, path: Path) -> Path:
     for ax, key in zip(axes[0], ("clean_accuracy", middle), strict=True):
         for model in sorted({r["model"] for r in mine}):
             depths = sorted({r["depth"] for r in mine if r["model"] == model})
-            stats = [
-                bootstrap_band(
-                    np.array([[r[key]] for r in mine if r["model"] == model and r["depth"] == d]),
-                    rng,
-                )
-                for d in depths
+            groups = [
+                [r[key] for r in mine if r["model"] == model and r["depth"] == d] for d in depths
             ]
             style = "--" if model == "mlp_unconstrained" else "-"
-            (line,) = ax.plot(depths, [s[0][0] for s in stats], style, marker="o", label=model)
-            ax.fill_between(
-                depths,
-                [s[1][0] for s in stats],
-                [s[2][0] for s in stats],
-                color=line.get_color(),
-                alpha=0.15,
-            )
+            band = scalar_bands(groups, rng)
+            plot_band(ax, depths, band, style, alpha=0.15, marker="o", label=model)
         ax.set_xlabel("depth")
         depths_all = sorted({r["depth"] for r in mine})
         ax.set_xscale("log", base=2)
@@ -754,10 +724,7 @@ def main(args: argparse.Namespace) -> int:
     out: Path = args.out
     store_path = args.store or out / "results.sqlite"
     if args.report:
-        with ResultStore(store_path) as store:
-            for path in write_report(finished_runs(store), out):
-                print(path)
-        return 0
+        return report_only(store_path, lambda store: write_report(finished_runs(store), out))
     if args.quick:  # the quick sizes, except where the command line chose a value
         defaults = build_parser()
         apply_overrides(
@@ -795,30 +762,25 @@ def main(args: argparse.Namespace) -> int:
     }
     _common.write_json_atomic(out / "config.json", config_text)
     data = {d.name: d for d in datasets}
-    with ResultStore(store_path) as store:
-        outcome = run_from_args(
-            args,
-            configs,
-            store,
-            data,
-            train_run,
-            threads,
-            name="certified_robustness",
-            describe=_describe,
-            headline=_headline,
-        )
-        progress.note(
-            f"ran {len(outcome.ran)}, skipped {len(outcome.skipped)}, "
-            f"failed {len(outcome.failed)}; store {store_path}"
-        )
-        wanted = {config_hash(c) for c in configs}  # report this grid, not older runs in the store
+    wanted = {config_hash(c) for c in configs}
+
+    def report(store: ResultStore) -> list[Path]:  # this grid's runs, not older ones in the store
         runs = [r for r in store.runs() if r.config_hash in wanted]
-        if runs:
-            for path in write_report(runs, out):
-                print(path)
-    for key, message in outcome.failed:
-        print(f"failed run {key[:12]}: {message}", file=sys.stderr)
-    return 1 if outcome.failed else 0
+        return write_report(runs, out) if runs else []
+
+    return run_and_report(
+        args,
+        configs,
+        store_path,
+        data,
+        train_run,
+        threads,
+        progress,
+        report,
+        name="certified_robustness",
+        describe=_describe,
+        headline=_headline,
+    )
 
 
 if __name__ == "__main__":

@@ -15,9 +15,29 @@ import numpy as np
 
 from . import _common
 from .store import ResultStore
-from .sweep.report import bootstrap_band, epoch_rows, finished_runs, run_rows
+from .sweep.report import (
+    bootstrap_band,
+    epoch_rows,
+    finished_runs,
+    plot_band,
+    run_rows,
+    scalar_bands,
+)
 
 CONFIG_KEYS = ("optimizer", "scale", "depth", "fold", "width", "epochs")
+
+
+def _optimizer_panels(
+    runs: list[Any], sharey: bool = True
+) -> tuple[Any, Any, list[tuple[Any, str, list[Any]]]]:
+    """A figure with one panel per optimizer: ``(fig, axes, [(axis, optimizer, its runs)])``."""
+    optimizers = sorted({r.config["optimizer"] for r in runs})
+    fig, axes = _common.new_figure(1, len(optimizers), sharey=sharey)
+    panels = [
+        (ax, optimizer, [r for r in runs if r.config["optimizer"] == optimizer])
+        for ax, optimizer in zip(axes[0], optimizers, strict=True)
+    ]
+    return fig, axes, panels
 
 
 def _curves_figure(
@@ -29,18 +49,14 @@ def _curves_figure(
     rng: np.random.Generator,
     log: bool = False,
 ) -> Path:
-    optimizers = sorted({r.config["optimizer"] for r in runs})
-    fig, axes = _common.new_figure(1, len(optimizers), sharey=True)
-    for ax, optimizer in zip(axes[0], optimizers, strict=True):
-        mine = [r for r in runs if r.config["optimizer"] == optimizer]
+    fig, axes, panels = _optimizer_panels(runs)
+    for ax, optimizer, mine in panels:
         for value in sorted({r.config[group] for r in mine}):
             chosen = [r for r in mine if r.config[group] == value]
             length = min(len(r.epochs) for r in chosen)
             curves = np.array([[e[metric] for e in r.epochs[:length]] for r in chosen], float)
-            mean, low, high = bootstrap_band(curves, rng)
             x = np.arange(1, length + 1)
-            (line,) = ax.plot(x, mean, label=f"{group}={value:g}")
-            ax.fill_between(x, low, high, color=line.get_color(), alpha=0.2)
+            plot_band(ax, x, bootstrap_band(curves, rng), label=f"{group}={value:g}")
         ax.set_title(optimizer)
         ax.set_xlabel("epoch")
         if log:
@@ -51,10 +67,8 @@ def _curves_figure(
 
 
 def _box_figure(runs: list[Any], metric: str, group: str, path: Path) -> Path:
-    optimizers = sorted({r.config["optimizer"] for r in runs})
-    fig, axes = _common.new_figure(1, len(optimizers), sharey=True)
-    for ax, optimizer in zip(axes[0], optimizers, strict=True):
-        mine = [r for r in runs if r.config["optimizer"] == optimizer]
+    fig, axes, panels = _optimizer_panels(runs)
+    for ax, optimizer, mine in panels:
         values = sorted({r.config[group] for r in mine})
         ax.boxplot([[r.summary[metric] for r in mine if r.config[group] == v] for v in values])
         ax.set_xticks(range(1, len(values) + 1), [f"{v:g}" for v in values])
@@ -105,22 +119,8 @@ def _summary_by_group_figure(
         for optimizer in sorted({r.config["optimizer"] for r in runs}):
             mine = [r for r in runs if r.config["optimizer"] == optimizer]
             values = sorted({r.config[group] for r in mine})
-            stats = [
-                bootstrap_band(
-                    np.array([[r.summary[metric]] for r in mine if r.config[group] == v], float),
-                    rng,
-                )
-                for v in values
-            ]
-            mean = [s[0][0] for s in stats]
-            (line,) = ax.plot(values, mean, marker="o", label=optimizer)
-            ax.fill_between(
-                values,
-                [s[1][0] for s in stats],
-                [s[2][0] for s in stats],
-                color=line.get_color(),
-                alpha=0.2,
-            )
+            groups = [[r.summary[metric] for r in mine if r.config[group] == v] for v in values]
+            plot_band(ax, values, scalar_bands(groups, rng), marker="o", label=optimizer)
         ax.set_xlabel(group)
         ax.set_ylabel(metric.replace("_", " "))
         ax.set_yscale("symlog")
@@ -129,10 +129,8 @@ def _summary_by_group_figure(
 
 
 def _grid_figure(runs: list[Any], path: Path) -> Path:
-    optimizers = sorted({r.config["optimizer"] for r in runs})
-    fig, axes = _common.new_figure(1, len(optimizers))
-    for ax, optimizer in zip(axes[0], optimizers, strict=True):
-        mine = [r for r in runs if r.config["optimizer"] == optimizer]
+    fig, _, panels = _optimizer_panels(runs, sharey=False)
+    for ax, optimizer, mine in panels:
         scales = sorted({r.config["scale"] for r in mine})
         depths = sorted({r.config["depth"] for r in mine})
         grid = np.full((len(depths), len(scales)), np.nan)
@@ -168,10 +166,8 @@ def _grid_figure(runs: list[Any], path: Path) -> Path:
 
 
 def _layers_figure(runs: list[Any], key: str, ylabel: str, path: Path) -> Path:
-    optimizers = sorted({r.config["optimizer"] for r in runs})
-    fig, axes = _common.new_figure(1, len(optimizers), sharey=True)
-    for ax, optimizer in zip(axes[0], optimizers, strict=True):
-        mine = [r for r in runs if r.config["optimizer"] == optimizer]
+    fig, axes, panels = _optimizer_panels(runs)
+    for ax, optimizer, mine in panels:
         deepest = max(r.config["depth"] for r in mine)
         mine = [r for r in mine if r.config["depth"] == deepest]
         for scale in sorted({r.config["scale"] for r in mine}):

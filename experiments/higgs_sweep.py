@@ -16,7 +16,8 @@ where it stopped. ``--report`` draws the paper's figures 6-17 from the store wit
 Backends: ``local`` (sequential, or ``--workers N`` processes) and ``ray`` (one task per run,
 ``--gpus-per-task`` GPUs each; needs ``pip install ray``). This module holds the HIGGS runs and the
 command line; the grid, training loop, backends and report machinery live in
-``experiments/sweep/`` (shared with ``certified_robustness``), the figures in ``higgs_report``.
+``experiments/sweep/`` (shared with ``certified_robustness``), the measurements in ``metrics``,
+the figures in ``higgs_report``.
 The real data is ``--data HIGGS.csv.gz``; ``--quick`` writes a tiny synthetic
 file in the same format and runs a tiny grid.
 """
@@ -35,17 +36,16 @@ import numpy as np
 from . import _common
 from .higgs_report import write_report
 from .store import ResultStore
-from .sweep.backends import Runner, SweepOutcome
+from .sweep.backends import Runner, SweepOutcome, report_only, run_and_report
 from .sweep.backends import run_sweep as _run_sweep
 from .sweep.config import (
     BACKENDS,
     add_backend_arguments,
     apply_overrides,
     expand_grid,
-    run_seed,
     stratified_folds,
 )
-from .sweep.training import OPTIMIZERS, fit
+from .sweep.training import OPTIMIZERS, fit_run, predict, seed_run
 
 __all__ = [
     "BACKENDS",
@@ -101,37 +101,6 @@ def build_model(config: dict[str, Any]) -> Any:
     )
 
 
-def _layer_statistics(model: Any, x: Any, y: Any, loss_fn: Any) -> dict[str, list[float]]:
-    """Per-layer stable rank of activations and of weight gradients, dead and saturated shares."""
-    import torch
-    from torch import nn
-
-    from .metrics import dead_unit_share, saturated_unit_share, stable_rank
-
-    captured: list[tuple[torch.Tensor, torch.Tensor]] = []
-
-    def hook(_module: Any, inputs: tuple[Any, ...], output: Any) -> None:
-        captured.append((inputs[0].detach(), output.detach()))
-
-    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, nn.ELU)]
-    try:
-        model.zero_grad(set_to_none=True)
-        loss = loss_fn(model(x).squeeze(-1), y)
-        loss.backward()
-    finally:
-        for handle in handles:
-            handle.remove()
-    grads = [p.grad for p in model.parameters() if p.grad is not None and p.grad.ndim == 2]
-    stats = {
-        "activation_stable_rank": [stable_rank(post) for _, post in captured],
-        "dead_share": [dead_unit_share(post) for _, post in captured],
-        "saturated_share": [saturated_unit_share(pre) for pre, _ in captured],
-        "gradient_stable_rank": [stable_rank(g) for g in grads],
-    }
-    model.zero_grad(set_to_none=True)
-    return stats
-
-
 def train_run(
     config: dict[str, Any], data: SweepData, device_name: str
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -139,12 +108,10 @@ def train_run(
     import torch
     from torch import nn
 
-    from .metrics import auc, hutchinson_trace, linear_cka, relative_movement
+    from .metrics import auc, hutchinson_trace, layer_statistics, linear_cka, relative_movement
 
     device = _common.resolve_device(device_name)
-    seed = run_seed(config)  # per-run seed, independent of execution order
-    torch.manual_seed(seed)
-    generator = torch.Generator().manual_seed(seed)
+    generator = seed_run(config)
 
     in_fold = data.fold == config["fold"]
     x_train = torch.as_tensor(data.x_train[~in_fold], device=device)
@@ -164,9 +131,7 @@ def train_run(
         return bce(output.squeeze(-1), target)
 
     def scores(x: torch.Tensor) -> np.ndarray:
-        with torch.no_grad():
-            chunks = [model(chunk).squeeze(-1) for chunk in torch.split(x, 4096)]
-        return torch.cat(chunks).double().cpu().numpy()
+        return predict(model, x).squeeze(-1).cpu().numpy()
 
     layers_first: dict[str, list[float]] = {}
     movements: list[float] = []
@@ -179,7 +144,7 @@ def train_run(
         with torch.no_grad():
             cka = linear_cka(x_probe, model(x_probe))
         if epoch == 0:
-            layers_first = _layer_statistics(model, x_probe, y_probe, bce)
+            layers_first = layer_statistics(model, x_probe, y_probe, loss_fn)
         return {
             "val_loss": val_loss,
             "val_auc": auc(val_scores, y_val),
@@ -187,19 +152,7 @@ def train_run(
             "cka_input_output": cka,
         }
 
-    epochs = fit(
-        model,
-        loss_fn,
-        x_train,
-        y_train,
-        optimizer=config["optimizer"],
-        lr=config["lr"],
-        lr_min=config["lr_min"],
-        epochs=config["epochs"],
-        batch_size=config["batch_size"],
-        generator=generator,
-        after_epoch=after_epoch,
-    )
+    epochs = fit_run(model, loss_fn, x_train, y_train, config, generator, after_epoch)
     hessian, hessian_error = hutchinson_trace(
         lambda: bce(model(x_probe).squeeze(-1), y_probe),
         params,
@@ -215,7 +168,7 @@ def train_run(
         "max_movement": max(movements),
         "cka_input_output": epochs[-1]["cka_input_output"],
         "layers_first_epoch": layers_first,
-        "layers_last_epoch": _layer_statistics(model, x_probe, y_probe, bce),
+        "layers_last_epoch": layer_statistics(model, x_probe, y_probe, loss_fn),
     }
     return summary, epochs
 
@@ -257,6 +210,9 @@ def _headline(summary: dict[str, Any]) -> str:
     return f"test AUC {summary.get('test_auc', float('nan')):.4f}"
 
 
+_PROGRESS = {"name": "higgs_sweep", "describe": _describe, "headline": _headline}
+
+
 def run_sweep(
     configs: Sequence[dict[str, Any]],
     store: ResultStore,
@@ -266,16 +222,7 @@ def run_sweep(
     **kwargs: Any,
 ) -> SweepOutcome:
     """``sweep.backends.run_sweep`` with the HIGGS runner and progress lines (same options)."""
-    return _run_sweep(
-        configs,
-        store,
-        data,
-        runner=runner,
-        name="higgs_sweep",
-        describe=_describe,
-        headline=_headline,
-        **kwargs,
-    )
+    return _run_sweep(configs, store, data, runner=runner, **_PROGRESS, **kwargs)
 
 
 # --------------------------------------------------------------------------------------------
@@ -342,10 +289,7 @@ def main(args: argparse.Namespace) -> int:
     out: Path = args.out
     store_path = args.store or out / "sweep.sqlite"
     if args.report:
-        with ResultStore(store_path) as store:
-            for path in write_report(store, out, args.seed):
-                print(path)
-        return 0
+        return report_only(store_path, lambda store: write_report(store, out, args.seed))
     if args.quick:
         apply_overrides(args, QUICK)
         args.data = write_synthetic_higgs(
@@ -375,29 +319,15 @@ def main(args: argparse.Namespace) -> int:
         "seed": args.seed,
     }
     configs = sweep_configs(args, data_id)
-    with ResultStore(store_path) as store:
-        outcome = run_sweep(
-            configs,
-            store,
-            data,
-            device=args.device,
-            backend=args.backend,
-            workers=args.workers,
-            gpus_per_task=args.gpus_per_task,
-            cpus_per_task=args.cpus_per_task,
-            ray_address=args.ray_address,
-            threads=threads,
-        )
-        progress.note(
-            f"ran {len(outcome.ran)}, skipped {len(outcome.skipped)}, "
-            f"failed {len(outcome.failed)}; store {store_path}"
-        )
-        if not args.no_report and store.count():
-            for path in write_report(store, out, args.seed):
-                print(path)
-    for key, message in outcome.failed:
-        print(f"failed run {key[:12]}: {message}", file=sys.stderr)
-    return 1 if outcome.failed else 0
+
+    def report(store: ResultStore) -> list[Path]:
+        if args.no_report or not store.count():
+            return []
+        return write_report(store, out, args.seed)
+
+    return run_and_report(
+        args, configs, store_path, data, train_run, threads, progress, report, **_PROGRESS
+    )
 
 
 if __name__ == "__main__":

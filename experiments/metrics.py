@@ -7,11 +7,13 @@
 - ``relative_movement``: ``||theta - theta_0|| / ||theta_0||`` over all parameters.
 - ``gradient_norm``: Euclidean norm of all gradients together.
 - ``dead_unit_share`` / ``saturated_unit_share``: two definitions of dead ELU units (see each).
+- ``layer_statistics``: the last four per layer of a network, from one forward/backward pass.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -151,3 +153,36 @@ def saturated_unit_share(
         raise ValueError(f"fraction must be in (0, 1], got {fraction}")
     z = pre_activation.detach().reshape(pre_activation.shape[0], -1)
     return float(((z < threshold).double().mean(dim=0) >= fraction).double().mean())
+
+
+def layer_statistics(
+    model: torch.nn.Module,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    activation: type[torch.nn.Module] = torch.nn.ELU,
+) -> dict[str, list[float]]:
+    """Per layer, from one pass of ``loss_fn(model(x), y)``: ``activation_stable_rank`` and
+    ``dead_share`` of each ``activation`` module's output, ``saturated_share`` of its input, and
+    ``gradient_stable_rank`` of each matrix parameter's gradient. Gradients are cleared after."""
+    captured: list[tuple[torch.Tensor, torch.Tensor]] = []
+
+    def hook(_module: Any, inputs: tuple[Any, ...], output: Any) -> None:
+        captured.append((inputs[0].detach(), output.detach()))
+
+    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, activation)]
+    try:
+        model.zero_grad(set_to_none=True)
+        loss_fn(model(x), y).backward()
+    finally:
+        for handle in handles:
+            handle.remove()
+    grads = [p.grad for p in model.parameters() if p.grad is not None and p.grad.ndim == 2]
+    stats = {
+        "activation_stable_rank": [stable_rank(post) for _, post in captured],
+        "dead_share": [dead_unit_share(post) for _, post in captured],
+        "saturated_share": [saturated_unit_share(pre) for pre, _ in captured],
+        "gradient_stable_rank": [stable_rank(g) for g in grads],
+    }
+    model.zero_grad(set_to_none=True)
+    return stats

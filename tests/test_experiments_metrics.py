@@ -11,6 +11,7 @@ from experiments.metrics import (
     dead_unit_share,
     gradient_norm,
     hutchinson_trace,
+    layer_statistics,
     linear_cka,
     relative_movement,
     saturated_unit_share,
@@ -136,3 +137,41 @@ def test_dead_and_saturated_unit_shares() -> None:
     assert saturated_unit_share(pre, fraction=0.5) == pytest.approx(1.0)
     with pytest.raises(ValueError, match="fraction"):
         saturated_unit_share(pre, fraction=0.0)
+
+
+def test_layer_statistics_per_layer_and_gradients_cleared() -> None:
+    """Two ELU layers, so two entries per activation statistic; three weight matrices, so three
+    gradient stable ranks (biases are 1-D and left out). Unit 0 of the first hidden layer has a
+    zero weight row and zero bias: its output is exactly 0 on every sample (dead, not saturated);
+    unit 1 has bias -10: pre-activation -10 < -4 on every sample (saturated, not dead)."""
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(
+        torch.nn.Linear(5, 4),
+        torch.nn.ELU(),
+        torch.nn.Linear(4, 3),
+        torch.nn.ELU(),
+        torch.nn.Linear(3, 1),
+    ).double()
+    with torch.no_grad():
+        model[0].weight[0] = 0.0
+        model[0].bias[0] = 0.0
+        model[0].weight[1] *= 1e-3
+        model[0].bias[1] = -10.0
+    x = torch.randn(64, 5, dtype=torch.float64)
+    y = torch.randn(64, dtype=torch.float64)
+    stats = layer_statistics(
+        model, x, y, lambda out, target: ((out.squeeze(-1) - target) ** 2).mean()
+    )
+    assert {k: len(v) for k, v in stats.items()} == {
+        "activation_stable_rank": 2,
+        "dead_share": 2,
+        "saturated_share": 2,
+        "gradient_stable_rank": 3,
+    }
+    assert stats["dead_share"][0] == pytest.approx(1 / 4)
+    assert stats["saturated_share"][0] == pytest.approx(1 / 4)
+    hidden = model[1](model[0](x))
+    assert stats["activation_stable_rank"][0] == pytest.approx(stable_rank(hidden))
+    assert all(1.0 <= r <= 3.0 for r in stats["gradient_stable_rank"][1:])
+    assert all(p.grad is None for p in model.parameters())
+    assert not model[1]._forward_hooks and not model[3]._forward_hooks

@@ -3,23 +3,27 @@
 ``local`` runs in this process (``workers == 1``) or in ``workers`` spawned processes; ``ray``
 runs one task per configuration (``num_gpus=gpus_per_task``, ``num_cpus=cpus_per_task``) and
 stores the results from this process. A runner is ``runner(config, data, device) -> (summary,
-epochs)``; it must be a module-level function for worker processes and Ray.
+epochs)``; it must be a module-level function for worker processes and Ray. ``run_and_report`` and
+``report_only`` are the two ends of a sweep's ``main``: run, report, exit code.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import sys
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .. import _common
 from ..store import ResultStore, config_hash
-from .config import BACKENDS
+from .config import BACKEND_OPTIONS, BACKENDS
 
 Runner = Callable[[dict[str, Any], Any, str], tuple[dict[str, Any], list[dict[str, Any]]]]
+Report = Callable[[ResultStore], list[Path]]
 
 
 @dataclass
@@ -202,18 +206,41 @@ def run_from_args(
     threads: int | None,
     **kwargs: Any,
 ) -> SweepOutcome:
-    """``run_sweep`` with the backend options of ``config.add_backend_arguments``."""
-    return run_sweep(
-        configs,
-        store,
-        data,
-        runner=runner,
-        device=args.device,
-        backend=args.backend,
-        workers=args.workers,
-        gpus_per_task=args.gpus_per_task,
-        cpus_per_task=args.cpus_per_task,
-        ray_address=args.ray_address,
-        threads=threads,
-        **kwargs,
-    )
+    """``run_sweep`` with ``--device`` and the options of ``config.add_backend_arguments``."""
+    options = {name: getattr(args, name) for name in ("device", *BACKEND_OPTIONS)}
+    return run_sweep(configs, store, data, runner=runner, threads=threads, **options, **kwargs)
+
+
+def run_and_report(
+    args: Any,
+    configs: Sequence[dict[str, Any]],
+    store_path: Path,
+    data: Any,
+    runner: Runner,
+    threads: int | None,
+    progress: _common.Progress,
+    report: Report,
+    **kwargs: Any,
+) -> int:
+    """``run_from_args`` into the store at ``store_path``, a note of what ran, then
+    ``report(store)`` (its paths printed) and the failures on stderr; exit code 1 if a run
+    failed, else 0."""
+    with ResultStore(store_path) as store:
+        outcome = run_from_args(args, configs, store, data, runner, threads, **kwargs)
+        progress.note(
+            f"ran {len(outcome.ran)}, skipped {len(outcome.skipped)}, "
+            f"failed {len(outcome.failed)}; store {store_path}"
+        )
+        for path in report(store):
+            print(path)
+    for key, message in outcome.failed:
+        print(f"failed run {key[:12]}: {message}", file=sys.stderr)
+    return 1 if outcome.failed else 0
+
+
+def report_only(store_path: Path, report: Report) -> int:
+    """``report(store)`` of the store at ``store_path`` without running; prints the paths."""
+    with ResultStore(store_path) as store:
+        for path in report(store):
+            print(path)
+    return 0

@@ -17,6 +17,8 @@ import numpy as np
 from ..store import config_hash
 
 BACKENDS = ("local", "ray")
+# the ``run_sweep`` keywords that ``add_backend_arguments`` adds, under the same names
+BACKEND_OPTIONS = ("backend", "workers", "gpus_per_task", "cpus_per_task", "ray_address")
 
 
 def expand_grid(

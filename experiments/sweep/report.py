@@ -1,4 +1,5 @@
-"""Reading a sweep's store back for its report: flat rows and bootstrap bands."""
+"""Reading a sweep's store back for its report: flat rows and bootstrap bands, and drawing a band
+(mean line, 95% interval shaded) on a matplotlib axis."""
 
 from __future__ import annotations
 
@@ -57,3 +58,26 @@ def bootstrap_band(
     picks = rng.integers(0, curves.shape[0], size=(resamples, curves.shape[0]))
     means = np.nanmean(curves[picks], axis=1)
     return mean, np.nanpercentile(means, 2.5, axis=0), np.nanpercentile(means, 97.5, axis=0)
+
+
+Band = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def scalar_bands(
+    groups: Iterable[Sequence[float]], rng: np.random.Generator, resamples: int = 1000
+) -> Band:
+    """``bootstrap_band`` of each group of scalars (one group per x value, drawn in order):
+    arrays of the means and of the interval ends, one entry per group."""
+    stats = [
+        bootstrap_band(np.asarray(group, float).reshape(-1, 1), rng, resamples) for group in groups
+    ]
+    return tuple(np.array([s[i][0] for s in stats]) for i in range(3))  # type: ignore[return-value]
+
+
+def plot_band(ax: Any, x: Any, band: Band, *fmt: str, alpha: float = 0.2, **kwargs: Any) -> Any:
+    """``ax.plot(x, mean, *fmt, **kwargs)`` and the interval ``[low, high]`` shaded in the line's
+    colour; return the line."""
+    mean, low, high = band
+    (line,) = ax.plot(x, mean, *fmt, **kwargs)
+    ax.fill_between(x, low, high, color=line.get_color(), alpha=alpha)
+    return line

@@ -5,17 +5,23 @@ from ``generator``), with SGD or AdamW and a cosine schedule from ``lr`` to ``lr
 (``lr_t = lr_min + (lr - lr_min)(1 + cos(pi t / T)) / 2``, stepped once per epoch). Each epoch
 gives a record: ``epoch``, ``lr`` (the rate used), ``train_loss`` and ``grad_norm`` (means over
 the steps), ``seconds`` (wall time of the training steps only); ``after_epoch`` may add keys.
+``fit_run`` takes those settings from a run's configuration, ``seed_run`` seeds the run (torch's
+global RNG for the initialization, a generator for the batch order) and ``predict`` evaluates a
+model in chunks without gradients.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from .config import run_seed
+
 OPTIMIZERS = ("sgd", "adamw")
+PREDICT_CHUNK = 4096
 
 
 def make_optimizer(name: str, params: Sequence[Any], lr: float) -> Any:
@@ -95,3 +101,46 @@ def fit(
         records.append(record)
     model.eval()
     return records
+
+
+def fit_run(
+    model: Any,
+    loss_fn: Callable[[Any, Any], Any],
+    x: Any,
+    y: Any,
+    config: Mapping[str, Any],
+    generator: Any,
+    after_epoch: Callable[[int], dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """``fit`` with the run's ``optimizer``, ``lr``, ``lr_min``, ``epochs`` and ``batch_size``."""
+    return fit(
+        model,
+        loss_fn,
+        x,
+        y,
+        optimizer=config["optimizer"],
+        lr=config["lr"],
+        lr_min=config["lr_min"],
+        epochs=config["epochs"],
+        batch_size=config["batch_size"],
+        generator=generator,
+        after_epoch=after_epoch,
+    )
+
+
+def seed_run(config: Mapping[str, Any]) -> Any:
+    """Seed torch's global RNG with ``run_seed(config)`` (the initialization draws from it) and
+    return a ``torch.Generator`` with the same seed (batch order, probe rows)."""
+    import torch
+
+    seed = run_seed(config)  # per-run seed, independent of execution order
+    torch.manual_seed(seed)
+    return torch.Generator().manual_seed(seed)
+
+
+def predict(model: Any, x: Any) -> Any:
+    """``model(x)`` in chunks of ``PREDICT_CHUNK`` rows, without gradients, as float64."""
+    import torch
+
+    with torch.no_grad():
+        return torch.cat([model(chunk) for chunk in torch.split(x, PREDICT_CHUNK)]).double()
