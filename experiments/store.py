@@ -119,9 +119,10 @@ class ResultStore:
         return key
 
     def runs(self) -> Iterator[RunRecord]:
-        """Every finished run with its epochs (in epoch order)."""
+        """Every finished run with its epochs (in epoch order), ordered by configuration hash so
+        that two identical sweeps read back the same sequence whatever their finishing times."""
         cursor = self._connection.execute(
-            "SELECT config_hash, config, summary FROM runs ORDER BY finished_at, config_hash"
+            "SELECT config_hash, config, summary FROM runs ORDER BY config_hash"
         )
         for key, config_text, summary_text in cursor.fetchall():
             epoch_rows = self._connection.execute(
