@@ -1,4 +1,4 @@
-"""Argument checks and small partition helpers shared by the beta = 1, 2 engines."""
+"""Argument checks and small partition helpers shared by the engines (one home for each)."""
 
 from __future__ import annotations
 
@@ -39,18 +39,19 @@ def check_beta_12(beta: object) -> int:
 
 
 @cache
-def partitions_of(k: int) -> tuple[Partition, ...]:
-    """All partitions of ``k`` (nonincreasing parts), in reverse lexicographic order."""
+def partitions_of(k: int, largest: int | None = None) -> tuple[Partition, ...]:
+    """All partitions of ``k`` (nonincreasing parts, each at most ``largest``; default ``k``), in
+    reverse lexicographic order. ``partitions_of(0) == ((),)``."""
     out: list[Partition] = []
 
-    def extend(prefix: Partition, rest: int, largest: int) -> None:
+    def extend(prefix: Partition, rest: int, top: int) -> None:
         if rest == 0:
             out.append(prefix)
             return
-        for part in range(min(rest, largest), 0, -1):
+        for part in range(min(rest, top), 0, -1):
             extend((*prefix, part), rest - part, part)
 
-    extend((), k, k)
+    extend((), k, k if largest is None else largest)
     return tuple(out)
 
 

@@ -49,16 +49,15 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from functools import cache
 from math import factorial, gcd, lcm, prod
-from operator import mul
 from typing import TYPE_CHECKING, Any
 
 from . import _univariate as up
 from .zonal import (
     _boxes,
     _dominance_below,
+    _gram_schmidt,
+    _monomials_in_power_sums,
     _partitions,
-    _power_sums_in_monomials,
-    _reduced,
     _z,
 )
 
@@ -159,35 +158,6 @@ def identity_scale(kappa: Sequence[int], alpha: Any) -> Fraction:
 # ---------------------------------------------------------------------------------------------
 
 
-@cache
-def _monomials_in_power_sums(k: int) -> tuple[tuple[list[int], int], ...]:
-    """``m_mu`` in the power-sum basis for every ``mu`` of ``k`` (increasing lexicographic order),
-    each as integer numerators over one denominator; independent of alpha, cached.
-
-    Back substitution in ``p_r = sum_{c >= r} L[r][c] m_c`` (``L`` upper triangular in this
-    order, so ``m_c`` is supported on the indices ``>= c``: only that slice is updated).
-    """
-    order = tuple(reversed(_partitions(k)))
-    size = len(order)
-    index = {lam: i for i, lam in enumerate(order)}
-    trans = [[0] * size for _ in range(size)]
-    for lam, row in _power_sums_in_monomials(k).items():
-        for mu, coef in row.items():
-            trans[index[lam]][index[mu]] = coef
-    mono: list[tuple[list[int], int]] = [([], 1)] * size
-    for r in range(size - 1, -1, -1):
-        deps = [(trans[r][c], c) for c in range(r + 1, size) if trans[r][c]]
-        den = lcm(1, *(mono[c][1] for _, c in deps))
-        num = [0] * size
-        num[r] = den
-        for coef, c in deps:
-            factor = coef * (den // mono[c][1])
-            vec = mono[c][0]
-            num[c:] = [x - factor * y for x, y in zip(num[c:], vec[c:], strict=True)]
-        mono[r] = _reduced(num, den * trans[r][r])
-    return tuple(mono)
-
-
 class JackBasis:
     """All ``C^{(alpha)}_kappa``, ``|kappa| = k``, in the power-sum basis (exact).
 
@@ -202,7 +172,6 @@ class JackBasis:
         self.partitions: tuple[Partition, ...] = _partitions(k)
         order = tuple(reversed(self.partitions))  # a linear extension of dominance
         self._order = order
-        size = len(order)
         self._index = {lam: i for i, lam in enumerate(order)}
         below = _dominance_below(order)
         mono = _monomials_in_power_sums(k)
@@ -210,27 +179,7 @@ class JackBasis:
         ap, aq = alpha.numerator, alpha.denominator
         weight = [_z(lam) * ap ** len(lam) * aq ** (k - len(lam)) for lam in order]
         self._weight = [Fraction(w, aq**k) for w in weight]
-        jack: list[tuple[list[int], int]] = []
-        norms: list[Fraction] = []  # <P, P> times q^k
-        for r in range(size):
-            num_r, den_r = mono[r]
-            weighted = [w * x for w, x in zip(weight, num_r, strict=True)]
-            steps = []
-            for q in below[r]:
-                num_q, den_q = jack[q]
-                dot = sum(map(mul, weighted, num_q))
-                if dot:
-                    steps.append((Fraction(dot, den_r * den_q * den_q) / norms[q], q))
-            den = lcm(den_r, *(c.denominator for c, _ in steps))
-            num = [(den // den_r) * x for x in num_r]
-            for c, q in steps:
-                factor = c.numerator * (den // c.denominator)
-                num = [x - factor * y for x, y in zip(num, jack[q][0], strict=True)]
-            num, den = _reduced(num, den)
-            jack.append((num, den))
-            norms.append(
-                Fraction(sum(w * x * x for w, x in zip(weight, num, strict=True)), den * den)
-            )
+        jack, norms = _gram_schmidt(mono, weight, below)  # norms: <P, P> times q^k
         scale_num = alpha**k * factorial(k)
         self._jack: dict[Partition, tuple[Fraction, ...]] = {}
         self._norm: dict[Partition, Fraction] = {}

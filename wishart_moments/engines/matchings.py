@@ -18,6 +18,7 @@ import numpy as np
 
 from .._validation import check_order
 from ..layout import CoefficientMatrix, double_factorial
+from ._parts import partitions_of
 
 #: Largest ``k`` accepted by :func:`matchings_matrix`. The work grows like ``(2k-1)!!``, about
 #: ``2k``-fold per order: k = 13 (7.9e12 matchings) takes seconds, k = 14 (2.1e14) took 266 s
@@ -43,19 +44,8 @@ def _tail_table(r: int) -> tuple[np.ndarray, np.ndarray]:
     from ..kernels.matchings import partition_strides, tail_histogram
 
     strides = partition_strides(r)
-    partitions = np.array([p + (0,) * (r - len(p)) for p in _partitions(r, r)], dtype=np.int64)
+    partitions = np.array([p + (0,) * (r - len(p)) for p in partitions_of(r)], dtype=np.int64)
     return strides, tail_histogram(r, strides, partitions)
-
-
-def _partitions(total: int, largest: int) -> list[tuple[int, ...]]:
-    """The partitions of ``total`` into parts ``<= largest``, parts in decreasing order."""
-    if total == 0:
-        return [()]
-    return [
-        (part, *rest)
-        for part in range(min(total, largest), 0, -1)
-        for rest in _partitions(total - part, part)
-    ]
 
 
 def _prefixes(k: int, depth: int) -> tuple[np.ndarray, np.ndarray]:

@@ -50,6 +50,8 @@ from fractions import Fraction
 from functools import cache, lru_cache
 from typing import Any
 
+from ._parts import partitions_of as _partitions
+
 Partition = tuple[int, ...]
 MatrixKey = tuple[int, Partition, int]
 Number = Any  # int | Fraction | float
@@ -102,19 +104,6 @@ def normalize_parts(parts: Iterable[object], name: str = "parts") -> Partition:
             raise ValueError(f"{name} must contain positive integers only, got {p!r} in {items!r}")
         out.append(int(p))
     return tuple(sorted(out, reverse=True))
-
-
-@cache
-def _partitions(total: int, largest: int | None = None) -> tuple[Partition, ...]:
-    """All partitions of ``total`` with parts at most ``largest`` (non-increasing tuples)."""
-    if largest is None or largest > total:
-        largest = total
-    if total == 0:
-        return ((),)
-    out: list[Partition] = []
-    for first in range(largest, 0, -1):
-        out.extend((first, *rest) for rest in _partitions(total - first, first))
-    return tuple(out)
 
 
 @cache
