@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from math import factorial, prod
 
@@ -58,3 +58,26 @@ def partitions_of(k: int, largest: int | None = None) -> tuple[Partition, ...]:
 def z_lambda(lam: Partition) -> int:
     """``z_lambda = prod_i i^{m_i} m_i!``: ``k! / z_lambda`` permutations have cycle type lambda."""
     return prod(p ** lam.count(p) * factorial(lam.count(p)) for p in set(lam))
+
+
+def evaluation_order(
+    targets: Iterable[Partition], used: Callable[[Partition], Iterable[Partition]]
+) -> tuple[list[Partition], dict[Partition, int]]:
+    """Every state the targets need (``used(mu)``: the states ``mu`` is computed from), by
+    increasing total, and how many states use each one.
+
+    Within a total the states go in decreasing order: the states below are then released (their
+    last user done) about as fast as new ones are made, so about one layer is held at a time.
+    """
+    uses: dict[Partition, int] = {}
+    stack = list(targets)
+    for mu in stack:
+        uses.setdefault(mu, 0)
+    while stack:
+        for d in used(stack.pop()):
+            if d not in uses:
+                uses[d] = 0
+                stack.append(d)
+            uses[d] += 1
+    order = sorted(uses, key=lambda mu: (-sum(mu), mu), reverse=True)
+    return order, uses
