@@ -251,8 +251,8 @@ def parse_cov_text(text: str) -> list[list[sympy.Rational]]:
                 entries.append(sympy.Rational(item))
             except (TypeError, ValueError, SyntaxError):
                 raise ValueError(
-                    f"cov entry {item!r} is not a number (rows like '2,1;1,3', entries such as "
-                    "2, 1/3 or 0.25)"
+                    f"cov entry {item!r} is not a number (rows like '2,1;1,3', each entry an "
+                    "exact number such as 2, 1/3 or 0.25)"
                 ) from None
         rows.append(entries)
     return rows
