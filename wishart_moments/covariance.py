@@ -513,16 +513,9 @@ def _scalar_value(terms: dict, traces: Any, n: Any) -> Any:
 
 
 def _moment_cov_core(
-    parts: Iterable[int],
-    *,
-    n: Any,
-    cov: Any = None,
-    m: Any = None,
-    beta: Any = 1,
-    inverse: bool = False,
-) -> sympy.Expr:
-    """Implementation of :func:`moment_cov` (parts without zeros)."""
-    mu = stein.normalize_parts(parts)
+    mu: tuple[int, ...], n: Any, cov: Any, m: Any, beta: Any, inverse: bool
+) -> Any:
+    """Implementation of :func:`moment_cov` (``mu`` normalised, without zeros)."""
     n = _check_n(n)
     beta = _check_beta(beta, cov is not None)
     if cov is not None:
@@ -569,16 +562,9 @@ def _moment_cov_core(
 
 
 def _moment_matrix_core(
-    parts: Iterable[int],
-    power: int,
-    *,
-    n: Any,
-    cov: Any,
-    beta: Any = 1,
-    inverse: bool = False,
+    mu: tuple[int, ...], power: int, n: Any, cov: Any, beta: Any, inverse: bool
 ) -> sympy.Matrix:
-    """Implementation of :func:`moment_matrix` (parts without zeros)."""
-    mu = stein.normalize_parts(parts)
+    """Implementation of :func:`moment_matrix` (``mu`` normalised, without zeros)."""
     power = _check_power(power)
     n = _check_n(n)
     beta = _check_beta(beta, True)
@@ -755,7 +741,7 @@ def moment_cov(
     A part 0 is ``tr W^0 = m``; an int ``parts`` is a single trace.
     """
     mu, zeros = _split_parts(parts)
-    value = _moment_cov_core(mu, n=n, cov=cov, m=m, beta=beta, inverse=inverse)
+    value = _moment_cov_core(mu, n, cov, m, beta, inverse)
     if zeros:
         size = m if cov is None else _parse(cov)
         size = size.m if isinstance(size, _Exact) else getattr(size, "shape", (size,))[0]
@@ -778,7 +764,7 @@ def moment_matrix(
     may be empty (``E W^power``). Exact SymPy entries for exact input, Floats for float input.
     """
     mu, zeros = _split_parts(parts)
-    value = _moment_matrix_core(mu, power, n=n, cov=cov, beta=beta, inverse=inverse)
+    value = _moment_matrix_core(mu, power, n, cov, beta, inverse)
     return value * value.rows**zeros if zeros else value
 
 
