@@ -50,6 +50,7 @@ from fractions import Fraction
 from functools import cache, lru_cache
 from typing import Any
 
+from . import _univariate as up
 from ._parts import partitions_of as _partitions
 
 Partition = tuple[int, ...]
@@ -516,7 +517,8 @@ def inverse_moment_terms(parts: Iterable[int], beta: object, u: Any) -> dict[Par
     return {lam: c for (lam, _a), c in mat.items()}
 
 
-# -- exact univariate polynomials (coefficient lists, lowest degree first) -------------------------
+# -- exact univariate polynomials (coefficient lists, lowest degree first; products and division
+# -- by engines._univariate) ----------------------------------------------------------------------
 
 
 def _trim(p: list) -> list:
@@ -526,30 +528,12 @@ def _trim(p: list) -> list:
 
 
 def _pmul(p: list, q: list) -> list:
-    if not p or not q:
-        return []
-    out = [Fraction(0)] * (len(p) + len(q) - 1)
-    for i, a in enumerate(p):
-        if a:
-            for j, b in enumerate(q):
-                out[i + j] += a * b
-    return _trim(out)
+    return list(up.mul(p, q))  # type: ignore[arg-type]
 
 
 def _pdivmod(p: list, q: list) -> tuple[list, list]:
-    p = list(p)
-    q = _trim(list(q))
-    if len(p) < len(q):
-        return [], _trim(p)
-    quot = [Fraction(0)] * (len(p) - len(q) + 1)
-    lead = q[-1]
-    for i in range(len(p) - len(q), -1, -1):
-        c = p[i + len(q) - 1] / lead
-        quot[i] = c
-        if c:
-            for j, b in enumerate(q):
-                p[i + j] -= c * b
-    return _trim(quot), _trim(p[: len(q) - 1])
+    quot, rem = up.divmod_poly(p, up.trim(q))  # type: ignore[arg-type]
+    return list(quot), list(rem)
 
 
 def _interpolate(xs: list, ys: list) -> list:
