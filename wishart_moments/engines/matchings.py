@@ -48,12 +48,10 @@ def _tail_table(r: int) -> tuple[np.ndarray, np.ndarray]:
     return strides, tail_histogram(r, strides, partitions)
 
 
-def _prefixes(k: int, depth: int) -> tuple[np.ndarray, np.ndarray]:
-    """The first ``depth`` pairs of every subtree to enumerate, and whether to add its transpose.
-
-    Only first pairs ``(0, q)`` with ``q <= k`` are kept: ``(0, 2k - q)`` is their mirror image.
-    """
-    npos = 2 * k
+def matching_prefixes(npos: int, depth: int, first_max: int | None = None) -> np.ndarray:
+    """The first ``depth`` pairs (lowest free position first) of every perfect matching of
+    ``0..npos-1``, as an ``(T, depth, 2)`` array; with ``first_max``, only those whose first pair
+    ``(0, q)`` has ``q <= first_max``."""
     found: list[list[tuple[int, int]]] = []
 
     def extend(prefix: list[tuple[int, int]], free: list[int]) -> None:
@@ -62,15 +60,23 @@ def _prefixes(k: int, depth: int) -> tuple[np.ndarray, np.ndarray]:
             return
         p, rest = free[0], free[1:]
         for idx, q in enumerate(rest):
-            if not prefix and q > k:
+            if not prefix and first_max is not None and q > first_max:
                 break
             prefix.append((p, q))
             extend(prefix, rest[:idx] + rest[idx + 1 :])
             prefix.pop()
 
     extend([], list(range(npos)))
-    prefixes = np.array(found, dtype=np.int64).reshape(len(found), depth, 2)
-    mirrored = np.array([depth > 0 and pre[0][1] < k for pre in found], dtype=bool)
+    return np.array(found, dtype=np.int64).reshape(len(found), depth, 2)
+
+
+def _prefixes(k: int, depth: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``depth`` pairs of every subtree to enumerate, and whether to add its transpose.
+
+    Only first pairs ``(0, q)`` with ``q <= k`` are kept: ``(0, 2k - q)`` is their mirror image.
+    """
+    prefixes = matching_prefixes(2 * k, depth, first_max=k)
+    mirrored = np.array([depth > 0 and pre[0][1] < k for pre in prefixes], dtype=bool)
     return prefixes, mirrored
 
 
