@@ -619,6 +619,18 @@ def _cancel(
     return values, den
 
 
+def _add_scaled(acc: list[list[int]], c: int, poly: Sequence[Sequence[int]]) -> None:
+    """``acc += c * poly`` in place, both integer polynomials in two variables (lists of rows)."""
+    for e, x in enumerate(poly):
+        while len(acc) <= e:
+            acc.append([])
+        row = acc[e]
+        if len(row) < len(x):
+            row.extend([0] * (len(x) - len(row)))
+        for i, y in enumerate(x):
+            row[i] += c * y
+
+
 @cache
 def _inverse_jack_factors(
     k: int, beta: Fraction
@@ -637,14 +649,7 @@ def _inverse_jack_factors(
         for lam in basis.partitions:
             c = num[index[lam]]
             if c:
-                for e, x in enumerate(moments[lam]):
-                    while len(acc) <= e:
-                        acc.append([])
-                    row = acc[e]
-                    if len(row) < len(x):
-                        row.extend([0] * (len(x) - len(row)))
-                    for i, y in enumerate(x):
-                        row[i] += c * y
+                _add_scaled(acc, c, moments[lam])
         qk: MPoly = _mtrim([up.itrim(row) for row in acc])
         scalar = factor / identity_scale(kappa, alpha)
         for i, j, _, _ in _boxes(kappa):  # divide by m + alpha (j-1) - (i-1) = (v m + u) / v
@@ -680,15 +685,7 @@ def inverse_terms_cov(parts: Iterable[int], beta: Any) -> dict[Partition, tuple[
         common = lcm(*(w.denominator for w, _ in weights[lam]))
         acc: list[list[int]] = []
         for w, qk in weights[lam]:
-            c = _as_int(w * common)
-            for e, x in enumerate(qk):
-                while len(acc) <= e:
-                    acc.append([])
-                row = acc[e]
-                if len(row) < len(x):
-                    row.extend([0] * (len(x) - len(row)))
-                for i, y in enumerate(x):
-                    row[i] += c * y
+            _add_scaled(acc, _as_int(w * common), qk)
         num = _mtrim([up.itrim(row) for row in acc])
         if num:
             values, d = _cancel({lam: num}, up.iscale(den, common), roots)
