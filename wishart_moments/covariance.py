@@ -37,6 +37,7 @@ import numpy as np
 import sympy
 
 from .engines import stein
+from .engines._parts import integer_items
 from .symbolic import m as m_symbol
 from .symbolic import n as n_symbol
 
@@ -707,18 +708,13 @@ def _split_parts(parts: Any) -> tuple[tuple[int, ...], int]:
         parts = [parts]
     if isinstance(parts, (str, bytes)):
         raise ValueError(f"parts must be a sequence of non-negative integers, got {parts!r}")
-    try:
-        items = list(parts)
-    except TypeError:
-        raise ValueError(
-            f"parts must be a sequence of non-negative integers, got {parts!r}"
-        ) from None
-    for p in items:
-        if isinstance(p, bool) or not isinstance(p, numbers.Integral) or int(p) < 0:
-            raise ValueError(
-                f"parts must be non-negative integers (0 is tr W^0 = m), got {p!r} in {items!r}"
-            )
-    rest = [int(p) for p in items if int(p) > 0]
+    items = integer_items(
+        parts,
+        minimum=0,
+        not_iterable="parts must be a sequence of non-negative integers, got {parts!r}",
+        bad_item="parts must be non-negative integers (0 is tr W^0 = m), got {p!r} in {items!r}",
+    )
+    rest = [p for p in items if p > 0]
     zeros = len(items) - len(rest)
     return stein.normalize_parts(rest), zeros
 

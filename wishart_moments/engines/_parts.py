@@ -10,6 +10,24 @@ from math import factorial, prod
 Partition = tuple[int, ...]
 
 
+def integer_items(
+    parts: object, *, minimum: int, not_iterable: str, bad_item: str
+) -> list[int]:
+    """The items of ``parts`` as ints, each an integer ``>= minimum`` (bools are not integers).
+
+    ``ValueError`` otherwise, with the message ``not_iterable`` (``parts`` not iterable) or
+    ``bad_item`` (a bad item), formatted with ``parts``, ``items`` (the list) and ``p`` (the item).
+    """
+    try:
+        items = list(parts)  # type: ignore[call-overload]
+    except TypeError:
+        raise ValueError(not_iterable.format(parts=parts)) from None
+    for p in items:
+        if isinstance(p, bool) or not isinstance(p, numbers.Integral) or p < minimum:
+            raise ValueError(bad_item.format(p=p, items=items, parts=parts))
+    return [int(p) for p in items]
+
+
 def check_parts(parts: object, *, max_total: int | None = None, why: str = "") -> Partition:
     """Return ``parts`` as a partition (positive ints, nonincreasing), or raise ``ValueError``.
 
@@ -18,11 +36,12 @@ def check_parts(parts: object, *, max_total: int | None = None, why: str = "") -
     """
     if isinstance(parts, (str, bytes)) or not isinstance(parts, Iterable):
         raise ValueError(f"parts must be a sequence of positive integers, got {parts!r}")
-    out = []
-    for p in parts:
-        if isinstance(p, bool) or not isinstance(p, numbers.Integral) or int(p) < 1:
-            raise ValueError(f"parts must be positive integers, got {p!r} in {parts!r}")
-        out.append(int(p))
+    out = integer_items(
+        parts,
+        minimum=1,
+        not_iterable="parts must be a sequence of positive integers, got {parts!r}",
+        bad_item="parts must be positive integers, got {p!r} in {parts!r}",
+    )
     mu = tuple(sorted(out, reverse=True))
     if max_total is not None and sum(mu) > max_total:
         raise ValueError(

@@ -52,6 +52,7 @@ from math import factorial, gcd, lcm, prod
 from typing import TYPE_CHECKING, Any
 
 from . import _univariate as up
+from ._parts import integer_items
 from .zonal import (
     _boxes,
     _dominance_below,
@@ -106,13 +107,12 @@ def _check_order(k: object) -> int:
 
 def check_parts(parts: Iterable[int], *, allow_empty: bool = True) -> Partition:
     """``parts`` (any order) as a partition: positive ints, nonincreasing. Empty = constant 1."""
-    try:
-        raw = list(parts)
-    except TypeError:
-        raise ValueError(f"parts must be a sequence of positive integers, got {parts!r}") from None
-    for p in raw:
-        if isinstance(p, bool) or not isinstance(p, numbers.Integral) or p < 1:
-            raise ValueError(f"parts must be positive integers, got {parts!r}")
+    raw = integer_items(
+        parts,
+        minimum=1,
+        not_iterable="parts must be a sequence of positive integers, got {parts!r}",
+        bad_item="parts must be positive integers, got {parts!r}",
+    )
     if not raw and not allow_empty:
         raise ValueError("parts must not be empty")
     out = tuple(sorted((int(p) for p in raw), reverse=True))

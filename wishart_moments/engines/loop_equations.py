@@ -41,7 +41,6 @@ Dumitriu-Edelman bidiagonal model in chi-square moments.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Iterable
 from fractions import Fraction
 from math import ceil, comb
@@ -49,7 +48,7 @@ from typing import Any
 
 from .._validation import check_beta
 from ..layout import double_factorial
-from ._parts import evaluation_order
+from ._parts import evaluation_order, integer_items
 
 State = tuple[int, ...]
 GeneralTerms = dict[tuple[int, int, int], int]
@@ -246,15 +245,12 @@ def _evaluate_fixed(
 
 def _check_parts(parts: Iterable[int]) -> tuple[State, int]:
     """Sorted positive parts and the number of zero parts (``tr S^0 = m``)."""
-    try:
-        values = list(parts)
-    except TypeError:
-        raise ValueError(
-            f"parts must be an iterable of nonnegative integers, got {parts!r}"
-        ) from None
-    for p in values:
-        if isinstance(p, bool) or not isinstance(p, numbers.Integral) or p < 0:
-            raise ValueError(f"parts must be nonnegative integers, got {p!r} in {values!r}")
+    values = integer_items(
+        parts,
+        minimum=0,
+        not_iterable="parts must be an iterable of nonnegative integers, got {parts!r}",
+        bad_item="parts must be nonnegative integers, got {p!r} in {items!r}",
+    )
     zeros = sum(1 for p in values if p == 0)
     return tuple(sorted(int(p) for p in values if p > 0)), zeros
 

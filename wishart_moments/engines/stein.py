@@ -51,6 +51,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from . import _univariate as up
+from ._parts import integer_items
 from ._parts import partitions_of as _partitions
 
 Partition = tuple[int, ...]
@@ -95,15 +96,12 @@ def normalize_parts(parts: Iterable[object], name: str = "parts") -> Partition:
     """``parts`` as a non-increasing tuple of positive ints (any order in; empty allowed)."""
     if isinstance(parts, (str, bytes)):
         raise ValueError(f"{name} must be a sequence of positive integers, got {parts!r}")
-    try:
-        items = list(parts)
-    except TypeError:
-        raise ValueError(f"{name} must be a sequence of positive integers, got {parts!r}") from None
-    out = []
-    for p in items:
-        if isinstance(p, bool) or not isinstance(p, numbers.Integral) or int(p) < 1:
-            raise ValueError(f"{name} must contain positive integers only, got {p!r} in {items!r}")
-        out.append(int(p))
+    out = integer_items(
+        parts,
+        minimum=1,
+        not_iterable=f"{name} must be a sequence of positive integers, got {{parts!r}}",
+        bad_item=f"{name} must contain positive integers only, got {{p!r}} in {{items!r}}",
+    )
     return tuple(sorted(out, reverse=True))
 
 

@@ -38,7 +38,6 @@ The cost is dominated by the exact change of basis, ``O(p(k)^3)`` rational opera
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from fractions import Fraction
 from functools import cache
@@ -48,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._validation import check_order
 from ..layout import CoefficientMatrix
+from ._parts import integer_items
 from ._parts import partitions_of as _partitions
 from ._parts import z_lambda as _z
 
@@ -84,21 +84,19 @@ def partitions(k: int) -> list[Partition]:
 
 def check_partition(kappa: object) -> Partition:
     """Return ``kappa`` as a tuple of positive nonincreasing ints (zeros dropped), or raise."""
-    try:
-        parts = tuple(kappa)  # type: ignore[arg-type]
-    except TypeError:
-        raise ValueError(
-            f"a partition must be a sequence of nonincreasing nonnegative integers, got {kappa!r}"
-        ) from None
-    for p in parts:
-        if isinstance(p, bool) or not isinstance(p, numbers.Integral) or p < 0:
-            raise ValueError(f"partition parts must be nonnegative integers, got {kappa!r}")
+    parts = integer_items(
+        kappa,
+        minimum=0,
+        not_iterable="a partition must be a sequence of nonincreasing nonnegative integers, "
+        "got {parts!r}",
+        bad_item="partition parts must be nonnegative integers, got {parts!r}",
+    )
     if any(parts[i] < parts[i + 1] for i in range(len(parts) - 1)):
         raise ValueError(f"partition parts must be nonincreasing, got {kappa!r}")
-    parts = tuple(int(p) for p in parts if p > 0)
-    if not parts:
+    out = tuple(p for p in parts if p > 0)
+    if not out:
         raise ValueError(f"the empty partition has no zonal polynomial here, got {kappa!r}")
-    return parts
+    return out
 
 
 def _conjugate(kappa: Partition) -> Partition:
