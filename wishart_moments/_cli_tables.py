@@ -331,6 +331,11 @@ def _verify_general(args: argparse.Namespace, kmax: int) -> int:
         if terms != (computed.get(k) or moment_terms([k])):
             failures.append(f"cached {path.name}: differs from loop_equations")
     print(f"cached polynomials in {folder}: {len(paths)} file(s) checked")
+    return _report(failures, kmax)
+
+
+def _report(failures: list[str], kmax: int) -> int:
+    """Print the failures and the verdict of ``verify``; its exit status (1 on any failure)."""
     for failure in failures:
         print(f"FAIL {failure}")
     status = "FAILED" if failures else "all checks passed"
@@ -401,11 +406,7 @@ def _verify(args: argparse.Namespace) -> int:
 
     checked = _verify_cached(folder, reference, failures, beta)
     print(f"cached tables in {folder}: {checked} file(s) checked")
-    for failure in failures:
-        print(f"FAIL {failure}")
-    status = "FAILED" if failures else "all checks passed"
-    print(f"verify: k = 1..{kmax}, {len(failures)} failure(s): {status}")
-    return 1 if failures else 0
+    return _report(failures, kmax)
 
 
 def _verify_cached(
