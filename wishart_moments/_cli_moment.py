@@ -95,7 +95,7 @@ def parse_cov(text: str) -> list[list[Any]]:
     (:func:`wishart_moments.covariance.parse_cov_text`), checked to be square."""
     from .covariance import parse_cov_text
 
-    matrix = parse_cov_text(text)
+    matrix = parse_cov_text(";".join(row for row in text.split(";") if row.strip()))  # ';;' ok
     if any(len(row) != len(matrix) for row in matrix):
         shape = [len(row) for row in matrix]
         raise ValueError(f"--cov must be a square matrix, got rows of lengths {shape}")
