@@ -18,13 +18,14 @@ import argparse
 import time
 from fractions import Fraction
 
-from wishart_moments.engines import jack
+from wishart_moments.engines import jack, zonal
 
 
 def _clear() -> None:
     for fn in (
         jack._basis,
         jack._monomials_in_power_sums,
+        zonal._power_to_monomial,
         jack._inverse_level,
         jack._inverse_jack_factors,
     ):

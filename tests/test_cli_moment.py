@@ -186,36 +186,12 @@ def test_moment_with_cov_and_inverse(tmp_path: Path, capsys: pytest.CaptureFixtu
     )
     assert code == 0 and out.strip() == "1/6"  # tr Sigma^{-1} / (n - m - 1)
     np.save(tmp_path / "sigma.npy", np.array([[2.0, 1.0], [1.0, 3.0]]))
-    code, out, _ = run(
-        [
-            "moment",
-            "--parts",
-            "1",
-            "--n",
-            "9",
-            "--cov-file",
-            str(tmp_path / "sigma.npy"),
-            "--inverse",
-        ],
-        capsys,
-    )
+    from_file = ["moment", "--parts", "1", "--n", "9", "--cov-file"]
+    code, out, _ = run([*from_file, str(tmp_path / "sigma.npy"), "--inverse"], capsys)
     assert code == 0 and abs(float(out) - 1 / 6) < 1e-12
     (tmp_path / "sigma.json").write_text(json.dumps([[2, "1"], [1, 3]]))
     code, out, _ = run(
-        [
-            "moment",
-            "--parts",
-            "1",
-            "--n",
-            "9",
-            "--cov-file",
-            str(tmp_path / "sigma.json"),
-            "--power",
-            "1",
-            "--format",
-            "json",
-        ],
-        capsys,
+        [*from_file, str(tmp_path / "sigma.json"), "--power", "1", "--format", "json"], capsys
     )
     doc = json.loads(out)
     want = covariance.moment_matrix([1], 1, n=9, cov=sigma)

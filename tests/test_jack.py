@@ -271,11 +271,12 @@ def _evaluate_cov(terms: dict, n_value: int, sigma: np.ndarray) -> float:
     return sum(float(c) * n_value**e * prod(power[j] for j in lam) for (e, lam), c in terms.items())
 
 
-@pytest.mark.parametrize("beta", [1, 2, 4])
-def test_covariance_monte_carlo(beta: int) -> None:
-    rng = np.random.default_rng(20261204 + beta)
-    dim, cols, size = 3, 4, 40_000
-    sigma = _sigma(rng, dim)
+def _sigma_root_sample(
+    rng: np.random.Generator, beta: int, sigma: np.ndarray, cols: int, size: int
+) -> np.ndarray:
+    """``size`` draws of ``Sigma^{1/2} X`` (Cholesky root), ``X`` ``dim x cols`` of the field
+    (quaternions as ``2 dim x 2 cols`` complex blocks)."""
+    dim = sigma.shape[0]
     root = np.linalg.cholesky(sigma)
     if beta == 1:
         x = rng.normal(size=(size, dim, cols))
@@ -286,7 +287,15 @@ def test_covariance_monte_carlo(beta: int) -> None:
     else:
         x = _quaternion_sample(rng, dim, cols, size)
         root = np.kron(np.eye(2), root)
-    y = root @ x
+    return root @ x
+
+
+@pytest.mark.parametrize("beta", [1, 2, 4])
+def test_covariance_monte_carlo(beta: int) -> None:
+    rng = np.random.default_rng(20261204 + beta)
+    dim, cols, size = 3, 4, 40_000
+    sigma = _sigma(rng, dim)
+    y = _sigma_root_sample(rng, beta, sigma, cols, size)
     w = y @ np.conj(np.swapaxes(y, 1, 2))
     scale = 2 if beta == 4 else 1  # quaternion trace = half the complex trace
     t1 = np.trace(w, axis1=1, axis2=2).real / scale
@@ -394,17 +403,7 @@ def test_inverse_covariance_monte_carlo(beta: int) -> None:
     dim, size = 3, 40_000
     cols = {1: 16, 2: 10, 4: 8}[beta]
     sigma = _sigma(rng, dim)
-    root = np.linalg.cholesky(sigma)
-    if beta == 1:
-        x = rng.normal(size=(size, dim, cols))
-    elif beta == 2:
-        x = (
-            rng.normal(size=(size, dim, cols)) + 1j * rng.normal(size=(size, dim, cols))
-        ) / np.sqrt(2)
-    else:
-        x = _quaternion_sample(rng, dim, cols, size)
-        root = np.kron(np.eye(2), root)
-    y = root @ x
+    y = _sigma_root_sample(rng, beta, sigma, cols, size)
     inv = np.linalg.inv(y @ np.conj(np.swapaxes(y, 1, 2)))
     scale = 2 if beta == 4 else 1  # quaternion trace = half the complex trace
     t1 = np.trace(inv, axis1=1, axis2=2).real / scale

@@ -67,7 +67,7 @@ def _inverse_checks(mu: tuple[int, ...]) -> list[tuple[str, bool]]:
 
 
 def _verify_cov(args: argparse.Namespace) -> int:
-    from .engines.stein import _partitions
+    from .engines._parts import partitions_of as _partitions
 
     kmax = check_order(args.kmax, name="--kmax", max_k=12, why=" (Wick enumeration and Jack)")
     ikmax = check_order(args.inverse_kmax, name="--inverse-kmax", max_k=8, why=" (Jack route)")

@@ -13,7 +13,6 @@ import argparse
 import json
 import sys
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 from ._validation import check_beta
@@ -92,11 +91,11 @@ def parse_exact(text: str, name: str) -> Any:
 
 
 def parse_cov(text: str) -> list[list[Any]]:
-    """``"2,1;1,3"`` -> ``[[2, 1], [1, 3]]`` as SymPy ``Rational`` entries."""
-    rows = [row for row in text.replace(" ", "").split(";") if row]
-    if not rows:
-        raise ValueError(f"--cov must list rows separated by ';', got {text!r}")
-    matrix = [[parse_exact(c, "--cov entry") for c in row.split(",")] for row in rows]
+    """``"2,1;1,3"`` -> ``[[2, 1], [1, 3]]`` as SymPy ``Rational`` entries
+    (:func:`wishart_moments.covariance.parse_cov_text`), checked to be square."""
+    from .covariance import parse_cov_text
+
+    matrix = parse_cov_text(";".join(row for row in text.split(";") if row.strip()))  # ';;' ok
     if any(len(row) != len(matrix) for row in matrix):
         shape = [len(row) for row in matrix]
         raise ValueError(f"--cov must be a square matrix, got rows of lengths {shape}")
@@ -104,26 +103,17 @@ def parse_cov(text: str) -> list[list[Any]]:
 
 
 def read_cov_file(path: str) -> Any:
-    """Sigma from ``.npy`` (a float array) or ``.json`` (nested lists; strings such as '1/2')."""
-    file = Path(path)
-    if file.suffix == ".npy":
-        import numpy as np
+    """Sigma from ``.npy`` (a float array) or ``.json`` (nested lists; strings such as '1/2'), by
+    :func:`wishart_moments.covariance.load_cov_file`; JSON decimals are then read exactly, as
+    ``--cov`` entries are."""
+    from .covariance import load_cov_file
 
-        try:
-            return np.load(file, allow_pickle=False)
-        except (OSError, ValueError) as exc:
-            raise ValueError(f"cannot read --cov-file {path}: {exc}") from exc
-    if file.suffix == ".json":
-        try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"--cov-file {path} is not valid JSON: {exc}") from exc
-        if not isinstance(data, list) or not all(isinstance(r, list) for r in data):
-            raise ValueError(f"--cov-file {path} must hold a list of rows")
-        return [
-            [parse_exact(str(c), f"--cov-file {path} entry") for c in row] for row in data
-        ]
-    raise ValueError(f"--cov-file must end in .npy or .json, got {path!r}")
+    data = load_cov_file(path)
+    if not isinstance(data, list):
+        return data
+    if not all(isinstance(r, list) for r in data):
+        raise ValueError(f"--cov-file {path} must hold a list of rows")
+    return [[parse_exact(str(c), f"--cov-file {path} entry") for c in row] for row in data]
 
 
 def _beta(text: str) -> Any:

@@ -95,34 +95,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "printed tables and every cached JSON file. Exit status 1 on any failure.",
     )
     ver.add_argument("--kmax", type=int, default=PAPER_KMAX, metavar="K", help="(10)")
-    ver.add_argument(
-        "--matchings-kmax",
-        type=int,
-        default=VERIFY_DEFAULT_CAPS["matchings"],
-        metavar="K",
-        help="largest k for the matchings enumerator (10)",
-    )
-    ver.add_argument(
-        "--zonal-kmax",
-        type=int,
-        default=VERIFY_DEFAULT_CAPS["zonal"],
-        metavar="K",
-        help="largest k for the zonal engine (10)",
-    )
-    ver.add_argument(
-        "--permutations-kmax",
-        type=int,
-        default=VERIFY_DEFAULT_CAPS["permutations"],
-        metavar="K",
-        help="largest k for the permutation (genus) enumeration, beta 2 (8)",
-    )
-    ver.add_argument(
-        "--jack-kmax",
-        type=int,
-        default=VERIFY_DEFAULT_CAPS["jack"],
-        metavar="K",
-        help="largest k for the Jack engine (10)",
-    )
+    for engine, what in (
+        ("matchings", "the matchings enumerator"),
+        ("zonal", "the zonal engine"),
+        ("permutations", "the permutation (genus) enumeration, beta 2"),
+        ("jack", "the Jack engine"),
+    ):
+        cap = VERIFY_DEFAULT_CAPS[engine]
+        ver.add_argument(
+            f"--{engine}-kmax",
+            type=int,
+            default=cap,
+            metavar="K",
+            help=f"largest k for {what} ({cap})",
+        )
     ver.add_argument("--beta", default="1", metavar="B", help=BETA_HELP)
     ver.add_argument("--dir", metavar="DIR", help="tables root to check (the default one)")
     ver.set_defaults(func=_verify)
@@ -345,6 +331,11 @@ def _verify_general(args: argparse.Namespace, kmax: int) -> int:
         if terms != (computed.get(k) or moment_terms([k])):
             failures.append(f"cached {path.name}: differs from loop_equations")
     print(f"cached polynomials in {folder}: {len(paths)} file(s) checked")
+    return _report(failures, kmax)
+
+
+def _report(failures: list[str], kmax: int) -> int:
+    """Print the failures and the verdict of ``verify``; its exit status (1 on any failure)."""
     for failure in failures:
         print(f"FAIL {failure}")
     status = "FAILED" if failures else "all checks passed"
@@ -415,11 +406,7 @@ def _verify(args: argparse.Namespace) -> int:
 
     checked = _verify_cached(folder, reference, failures, beta)
     print(f"cached tables in {folder}: {checked} file(s) checked")
-    for failure in failures:
-        print(f"FAIL {failure}")
-    status = "FAILED" if failures else "all checks passed"
-    print(f"verify: k = 1..{kmax}, {len(failures)} failure(s): {status}")
-    return 1 if failures else 0
+    return _report(failures, kmax)
 
 
 def _verify_cached(

@@ -37,6 +37,7 @@ import numpy as np
 import sympy
 
 from .engines import stein
+from .engines._parts import integer_items
 from .symbolic import m as m_symbol
 from .symbolic import n as n_symbol
 
@@ -251,8 +252,8 @@ def parse_cov_text(text: str) -> list[list[sympy.Rational]]:
                 entries.append(sympy.Rational(item))
             except (TypeError, ValueError, SyntaxError):
                 raise ValueError(
-                    f"cov entry {item!r} is not a number (rows like '2,1;1,3', entries such as "
-                    "2, 1/3 or 0.25)"
+                    f"cov entry {item!r} is not a number (rows like '2,1;1,3', each entry an "
+                    "exact number such as 2, 1/3 or 0.25)"
                 ) from None
         rows.append(entries)
     return rows
@@ -513,16 +514,9 @@ def _scalar_value(terms: dict, traces: Any, n: Any) -> Any:
 
 
 def _moment_cov_core(
-    parts: Iterable[int],
-    *,
-    n: Any,
-    cov: Any = None,
-    m: Any = None,
-    beta: Any = 1,
-    inverse: bool = False,
-) -> sympy.Expr:
-    """Implementation of :func:`moment_cov` (parts without zeros)."""
-    mu = stein.normalize_parts(parts)
+    mu: tuple[int, ...], n: Any, cov: Any, m: Any, beta: Any, inverse: bool
+) -> Any:
+    """Implementation of :func:`moment_cov` (``mu`` normalised, without zeros)."""
     n = _check_n(n)
     beta = _check_beta(beta, cov is not None)
     if cov is not None:
@@ -569,16 +563,9 @@ def _moment_cov_core(
 
 
 def _moment_matrix_core(
-    parts: Iterable[int],
-    power: int,
-    *,
-    n: Any,
-    cov: Any,
-    beta: Any = 1,
-    inverse: bool = False,
+    mu: tuple[int, ...], power: int, n: Any, cov: Any, beta: Any, inverse: bool
 ) -> sympy.Matrix:
-    """Implementation of :func:`moment_matrix` (parts without zeros)."""
-    mu = stein.normalize_parts(parts)
+    """Implementation of :func:`moment_matrix` (``mu`` normalised, without zeros)."""
     power = _check_power(power)
     n = _check_n(n)
     beta = _check_beta(beta, True)
@@ -721,18 +708,13 @@ def _split_parts(parts: Any) -> tuple[tuple[int, ...], int]:
         parts = [parts]
     if isinstance(parts, (str, bytes)):
         raise ValueError(f"parts must be a sequence of non-negative integers, got {parts!r}")
-    try:
-        items = list(parts)
-    except TypeError:
-        raise ValueError(
-            f"parts must be a sequence of non-negative integers, got {parts!r}"
-        ) from None
-    for p in items:
-        if isinstance(p, bool) or not isinstance(p, numbers.Integral) or int(p) < 0:
-            raise ValueError(
-                f"parts must be non-negative integers (0 is tr W^0 = m), got {p!r} in {items!r}"
-            )
-    rest = [int(p) for p in items if int(p) > 0]
+    items = integer_items(
+        parts,
+        minimum=0,
+        not_iterable="parts must be a sequence of non-negative integers, got {parts!r}",
+        bad_item="parts must be non-negative integers (0 is tr W^0 = m), got {p!r} in {items!r}",
+    )
+    rest = [p for p in items if p > 0]
     zeros = len(items) - len(rest)
     return stein.normalize_parts(rest), zeros
 
@@ -755,7 +737,7 @@ def moment_cov(
     A part 0 is ``tr W^0 = m``; an int ``parts`` is a single trace.
     """
     mu, zeros = _split_parts(parts)
-    value = _moment_cov_core(mu, n=n, cov=cov, m=m, beta=beta, inverse=inverse)
+    value = _moment_cov_core(mu, n, cov, m, beta, inverse)
     if zeros:
         size = m if cov is None else _parse(cov)
         size = size.m if isinstance(size, _Exact) else getattr(size, "shape", (size,))[0]
@@ -778,7 +760,7 @@ def moment_matrix(
     may be empty (``E W^power``). Exact SymPy entries for exact input, Floats for float input.
     """
     mu, zeros = _split_parts(parts)
-    value = _moment_matrix_core(mu, power, n=n, cov=cov, beta=beta, inverse=inverse)
+    value = _moment_matrix_core(mu, power, n, cov, beta, inverse)
     return value * value.rows**zeros if zeros else value
 
 

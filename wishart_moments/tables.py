@@ -192,16 +192,21 @@ def table_document(cm: CoefficientMatrix) -> dict[str, Any]:
     return doc
 
 
-def dumps_table(cm: CoefficientMatrix) -> str:
-    """``cm`` serialised as the text of its JSON file (one matrix row per line)."""
+def _dumps_rows(doc: Mapping[str, Any], rows_key: str) -> str:
+    """``doc`` as JSON text, one field a line and the list ``doc[rows_key]`` one item a line."""
     fields = []
-    for key, value in table_document(cm).items():
-        if key == "matrix":
+    for key, value in doc.items():
+        if key == rows_key:
             rows = ",\n".join(f"    {json.dumps(row)}" for row in value)
-            fields.append(f'  "matrix": [\n{rows}\n  ]')
+            fields.append(f"  {json.dumps(key)}: [\n{rows}\n  ]")
         else:
             fields.append(f"  {json.dumps(key)}: {json.dumps(value)}")
     return "{\n" + ",\n".join(fields) + "\n}\n"
+
+
+def dumps_table(cm: CoefficientMatrix) -> str:
+    """``cm`` serialised as the text of its JSON file (one matrix row per line)."""
+    return _dumps_rows(table_document(cm), "matrix")
 
 
 def _structure_errors(doc: object) -> list[str]:
@@ -549,14 +554,7 @@ def polynomial_document(
 
 def dumps_polynomial(k: int, terms: Mapping[tuple[int, int, int], int]) -> str:
     """The text of a polynomial file: one term per line."""
-    fields = []
-    for key, value in polynomial_document(k, terms).items():
-        if key == "terms":
-            rows = ",\n".join(f"    {json.dumps(row)}" for row in value)
-            fields.append(f'  "terms": [\n{rows}\n  ]')
-        else:
-            fields.append(f"  {json.dumps(key)}: {json.dumps(value)}")
-    return "{\n" + ",\n".join(fields) + "\n}\n"
+    return _dumps_rows(polynomial_document(k, terms), "terms")
 
 
 def parse_polynomial(doc: object, *, source: str = "polynomial") -> dict[tuple[int, int, int], int]:

@@ -49,16 +49,16 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from functools import cache
 from math import factorial, gcd, lcm, prod
-from operator import mul
 from typing import TYPE_CHECKING, Any
 
 from . import _univariate as up
+from ._parts import integer_items
 from .zonal import (
     _boxes,
     _dominance_below,
+    _gram_schmidt,
+    _monomials_in_power_sums,
     _partitions,
-    _power_sums_in_monomials,
-    _reduced,
     _z,
 )
 
@@ -107,13 +107,12 @@ def _check_order(k: object) -> int:
 
 def check_parts(parts: Iterable[int], *, allow_empty: bool = True) -> Partition:
     """``parts`` (any order) as a partition: positive ints, nonincreasing. Empty = constant 1."""
-    try:
-        raw = list(parts)
-    except TypeError:
-        raise ValueError(f"parts must be a sequence of positive integers, got {parts!r}") from None
-    for p in raw:
-        if isinstance(p, bool) or not isinstance(p, numbers.Integral) or p < 1:
-            raise ValueError(f"parts must be positive integers, got {parts!r}")
+    raw = integer_items(
+        parts,
+        minimum=1,
+        not_iterable="parts must be a sequence of positive integers, got {parts!r}",
+        bad_item="parts must be positive integers, got {parts!r}",
+    )
     if not raw and not allow_empty:
         raise ValueError("parts must not be empty")
     out = tuple(sorted((int(p) for p in raw), reverse=True))
@@ -159,35 +158,6 @@ def identity_scale(kappa: Sequence[int], alpha: Any) -> Fraction:
 # ---------------------------------------------------------------------------------------------
 
 
-@cache
-def _monomials_in_power_sums(k: int) -> tuple[tuple[list[int], int], ...]:
-    """``m_mu`` in the power-sum basis for every ``mu`` of ``k`` (increasing lexicographic order),
-    each as integer numerators over one denominator; independent of alpha, cached.
-
-    Back substitution in ``p_r = sum_{c >= r} L[r][c] m_c`` (``L`` upper triangular in this
-    order, so ``m_c`` is supported on the indices ``>= c``: only that slice is updated).
-    """
-    order = tuple(reversed(_partitions(k)))
-    size = len(order)
-    index = {lam: i for i, lam in enumerate(order)}
-    trans = [[0] * size for _ in range(size)]
-    for lam, row in _power_sums_in_monomials(k).items():
-        for mu, coef in row.items():
-            trans[index[lam]][index[mu]] = coef
-    mono: list[tuple[list[int], int]] = [([], 1)] * size
-    for r in range(size - 1, -1, -1):
-        deps = [(trans[r][c], c) for c in range(r + 1, size) if trans[r][c]]
-        den = lcm(1, *(mono[c][1] for _, c in deps))
-        num = [0] * size
-        num[r] = den
-        for coef, c in deps:
-            factor = coef * (den // mono[c][1])
-            vec = mono[c][0]
-            num[c:] = [x - factor * y for x, y in zip(num[c:], vec[c:], strict=True)]
-        mono[r] = _reduced(num, den * trans[r][r])
-    return tuple(mono)
-
-
 class JackBasis:
     """All ``C^{(alpha)}_kappa``, ``|kappa| = k``, in the power-sum basis (exact).
 
@@ -202,7 +172,6 @@ class JackBasis:
         self.partitions: tuple[Partition, ...] = _partitions(k)
         order = tuple(reversed(self.partitions))  # a linear extension of dominance
         self._order = order
-        size = len(order)
         self._index = {lam: i for i, lam in enumerate(order)}
         below = _dominance_below(order)
         mono = _monomials_in_power_sums(k)
@@ -210,27 +179,7 @@ class JackBasis:
         ap, aq = alpha.numerator, alpha.denominator
         weight = [_z(lam) * ap ** len(lam) * aq ** (k - len(lam)) for lam in order]
         self._weight = [Fraction(w, aq**k) for w in weight]
-        jack: list[tuple[list[int], int]] = []
-        norms: list[Fraction] = []  # <P, P> times q^k
-        for r in range(size):
-            num_r, den_r = mono[r]
-            weighted = [w * x for w, x in zip(weight, num_r, strict=True)]
-            steps = []
-            for q in below[r]:
-                num_q, den_q = jack[q]
-                dot = sum(map(mul, weighted, num_q))
-                if dot:
-                    steps.append((Fraction(dot, den_r * den_q * den_q) / norms[q], q))
-            den = lcm(den_r, *(c.denominator for c, _ in steps))
-            num = [(den // den_r) * x for x in num_r]
-            for c, q in steps:
-                factor = c.numerator * (den // c.denominator)
-                num = [x - factor * y for x, y in zip(num, jack[q][0], strict=True)]
-            num, den = _reduced(num, den)
-            jack.append((num, den))
-            norms.append(
-                Fraction(sum(w * x * x for w, x in zip(weight, num, strict=True)), den * den)
-            )
+        jack, norms = _gram_schmidt(mono, weight, below)  # norms: <P, P> times q^k
         scale_num = alpha**k * factorial(k)
         self._jack: dict[Partition, tuple[Fraction, ...]] = {}
         self._norm: dict[Partition, Fraction] = {}
@@ -670,6 +619,18 @@ def _cancel(
     return values, den
 
 
+def _add_scaled(acc: list[list[int]], c: int, poly: Sequence[Sequence[int]]) -> None:
+    """``acc += c * poly`` in place, both integer polynomials in two variables (lists of rows)."""
+    for e, x in enumerate(poly):
+        while len(acc) <= e:
+            acc.append([])
+        row = acc[e]
+        if len(row) < len(x):
+            row.extend([0] * (len(x) - len(row)))
+        for i, y in enumerate(x):
+            row[i] += c * y
+
+
 @cache
 def _inverse_jack_factors(
     k: int, beta: Fraction
@@ -688,14 +649,7 @@ def _inverse_jack_factors(
         for lam in basis.partitions:
             c = num[index[lam]]
             if c:
-                for e, x in enumerate(moments[lam]):
-                    while len(acc) <= e:
-                        acc.append([])
-                    row = acc[e]
-                    if len(row) < len(x):
-                        row.extend([0] * (len(x) - len(row)))
-                    for i, y in enumerate(x):
-                        row[i] += c * y
+                _add_scaled(acc, c, moments[lam])
         qk: MPoly = _mtrim([up.itrim(row) for row in acc])
         scalar = factor / identity_scale(kappa, alpha)
         for i, j, _, _ in _boxes(kappa):  # divide by m + alpha (j-1) - (i-1) = (v m + u) / v
@@ -731,15 +685,7 @@ def inverse_terms_cov(parts: Iterable[int], beta: Any) -> dict[Partition, tuple[
         common = lcm(*(w.denominator for w, _ in weights[lam]))
         acc: list[list[int]] = []
         for w, qk in weights[lam]:
-            c = _as_int(w * common)
-            for e, x in enumerate(qk):
-                while len(acc) <= e:
-                    acc.append([])
-                row = acc[e]
-                if len(row) < len(x):
-                    row.extend([0] * (len(x) - len(row)))
-                for i, y in enumerate(x):
-                    row[i] += c * y
+            _add_scaled(acc, _as_int(w * common), qk)
         num = _mtrim([up.itrim(row) for row in acc])
         if num:
             values, d = _cancel({lam: num}, up.iscale(den, common), roots)

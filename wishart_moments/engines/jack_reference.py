@@ -15,17 +15,14 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from math import factorial, prod
 
 from ._univariate import RatFun, solve, trim
 from .jack import loop_equations
-from .zonal import _partitions
+from .zonal import _partitions, _z
 
 Partition = tuple[int, ...]
 
 
-def _z(lam: Partition) -> int:
-    return prod(p ** lam.count(p) * factorial(lam.count(p)) for p in set(lam))
 
 
 def _distributions(parts: Partition, targets: list[int]) -> int:

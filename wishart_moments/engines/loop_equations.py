@@ -41,14 +41,14 @@ Dumitriu-Edelman bidiagonal model in chi-square moments.
 
 from __future__ import annotations
 
-import numbers
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from math import ceil, comb
 from typing import Any
 
 from .._validation import check_beta
 from ..layout import double_factorial
+from ._parts import evaluation_order, integer_items
 
 State = tuple[int, ...]
 GeneralTerms = dict[tuple[int, int, int], int]
@@ -93,18 +93,7 @@ def _used(mu: State) -> set[State]:
 
 def _evaluation_order(targets: Iterable[State]) -> tuple[list[State], dict[State, int]]:
     """Every state the targets need, by increasing total, and how many states use each one."""
-    uses: dict[State, int] = {}
-    stack = list(targets)
-    for mu in stack:
-        uses.setdefault(mu, 0)
-    while stack:
-        for d in _used(stack.pop()):
-            if d not in uses:
-                uses[d] = 0
-                stack.append(d)
-            uses[d] += 1
-    order = sorted(uses, key=lambda mu: (-sum(mu), mu), reverse=True)
-    return order, uses
+    return evaluation_order(targets, _used)
 
 
 class _Packing:
@@ -154,13 +143,19 @@ class _Packing:
         return out
 
 
-def _evaluate_general(targets: Iterable[State], K: int) -> dict[State, dict[tuple[int, ...], int]]:
-    """Coefficients of ``Q_mu(s, p, gamma)`` for each target (totals at most ``K``)."""
-    targets = set(targets)
-    single = all(len(mu) == 1 for mu in targets)
-    p_slots = (K + 1) // 2 if single else K
-    layout = _Packing(K, double_factorial(2 * K - 1), 3, signed=False, p_slots=p_slots)
-    ss, sp, sg = layout.shift_s, layout.shift_p, layout.shift_g
+def _sweep(
+    targets: set[State],
+    layout: _Packing,
+    first: Callable[[int, int], int],
+    step: Callable[[int, int, int, int], int],
+) -> dict[State, dict[tuple[int, ...], int]]:
+    """Run the loop equations over every state the targets need, in packed integers.
+
+    ``mu = (1, P)``: the value is ``first(v, |P|)``, ``v`` the value at ``P`` (1 at ``P = ()``).
+    ``mu = (k, P)``, ``k >= 2``: ``step(k, acc, v, q)`` with ``v`` the value at ``down``,
+    ``acc = 2 sum_pairs + middle`` and ``q = sum_qterms c * value`` (see :func:`_dependencies`).
+    States are dropped as soon as their last user is done.
+    """
     order, uses = _evaluation_order(targets)
     values: dict[State, int] = {}
     found = {}
@@ -168,11 +163,7 @@ def _evaluate_general(targets: Iterable[State], K: int) -> dict[State, dict[tupl
         k = mu[0]
         down, pairs, middle, qterms = _dependencies(mu)
         if k == 1:
-            if not down:
-                value = 1
-            else:
-                v = values[down]
-                value = (v << sp) + sum(down) * (v + (v << sg))
+            value = first(values[down], sum(down)) if down else 1
         else:
             acc = 0
             for d in pairs:
@@ -183,17 +174,33 @@ def _evaluate_general(targets: Iterable[State], K: int) -> dict[State, dict[tupl
             q = 0
             for c, d in qterms:
                 q += c * values[d]
-            v = values[down]
-            value = acc + (v << ss) + (((k - 1) * v) << sg) + q + (q << sg)
+            value = step(k, acc, values[down], q)
         if uses[mu]:
             values[mu] = value
         if mu in targets:
             found[mu] = layout.decode(value)
-        for d in _used(mu):
+        for d in {down, middle, *pairs, *(d for _, d in qterms)} - {None, ()}:
             uses[d] -= 1
             if not uses[d]:
                 del values[d]
     return found
+
+
+def _evaluate_general(targets: Iterable[State], K: int) -> dict[State, dict[tuple[int, ...], int]]:
+    """Coefficients of ``Q_mu(s, p, gamma)`` for each target (totals at most ``K``)."""
+    targets = set(targets)
+    single = all(len(mu) == 1 for mu in targets)
+    p_slots = (K + 1) // 2 if single else K
+    layout = _Packing(K, double_factorial(2 * K - 1), 3, signed=False, p_slots=p_slots)
+    ss, sp, sg = layout.shift_s, layout.shift_p, layout.shift_g
+
+    def first(v: int, total: int) -> int:
+        return (v << sp) + total * (v + (v << sg))
+
+    def step(k: int, acc: int, v: int, q: int) -> int:
+        return acc + (v << ss) + (((k - 1) * v) << sg) + q + (q << sg)
+
+    return _sweep(targets, layout, first, step)
 
 
 def _fixed_bound(K: int, a: int, b: int) -> int:
@@ -219,43 +226,17 @@ def _evaluate_fixed(
     p_slots = (K + 1) // 2 if all(len(mu) == 1 for mu in targets) else K
     layout = _Packing(K, _fixed_bound(K, a, b), 2, signed=a < b, p_slots=p_slots)
     ss, sp = layout.shift_s, layout.shift_p
-    order, uses = _evaluation_order(targets)
-    values: dict[State, int] = {}
-    found = {}
     ab = a - b
-    for mu in order:
-        k = mu[0]
-        down, pairs, middle, qterms = _dependencies(mu)
-        if k == 1:
-            if not down:
-                value = 1
-            else:
-                v = values[down]
-                value = b * (v << sp) + a * sum(down) * v
-        else:
-            acc = 0
-            for d in pairs:
-                acc += values[d]
-            acc <<= 1
-            if middle is not None:
-                acc += values[middle]
-            q = 0
-            for c, d in qterms:
-                q += c * values[d]
-            v = values[down]
-            if b == 1:
-                value = acc + (v << ss) + ab * (k - 1) * v + a * q
-            else:
-                value = b * (acc + (v << ss)) + ab * (k - 1) * v + a * q
-        if uses[mu]:
-            values[mu] = value
-        if mu in targets:
-            found[mu] = layout.decode(value)
-        for d in _used(mu):
-            uses[d] -= 1
-            if not uses[d]:
-                del values[d]
-    return found
+
+    def first(v: int, total: int) -> int:
+        return b * (v << sp) + a * total * v
+
+    def step(k: int, acc: int, v: int, q: int) -> int:
+        if b == 1:
+            return acc + (v << ss) + ab * (k - 1) * v + a * q
+        return b * (acc + (v << ss)) + ab * (k - 1) * v + a * q
+
+    return _sweep(targets, layout, first, step)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -264,15 +245,12 @@ def _evaluate_fixed(
 
 def _check_parts(parts: Iterable[int]) -> tuple[State, int]:
     """Sorted positive parts and the number of zero parts (``tr S^0 = m``)."""
-    try:
-        values = list(parts)
-    except TypeError:
-        raise ValueError(
-            f"parts must be an iterable of nonnegative integers, got {parts!r}"
-        ) from None
-    for p in values:
-        if isinstance(p, bool) or not isinstance(p, numbers.Integral) or p < 0:
-            raise ValueError(f"parts must be nonnegative integers, got {p!r} in {values!r}")
+    values = integer_items(
+        parts,
+        minimum=0,
+        not_iterable="parts must be an iterable of nonnegative integers, got {parts!r}",
+        bad_item="parts must be nonnegative integers, got {p!r} in {items!r}",
+    )
     zeros = sum(1 for p in values if p == 0)
     return tuple(sorted(int(p) for p in values if p > 0)), zeros
 

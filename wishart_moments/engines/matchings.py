@@ -18,6 +18,7 @@ import numpy as np
 
 from .._validation import check_order
 from ..layout import CoefficientMatrix, double_factorial
+from ._parts import partitions_of
 
 #: Largest ``k`` accepted by :func:`matchings_matrix`. The work grows like ``(2k-1)!!``, about
 #: ``2k``-fold per order: k = 13 (7.9e12 matchings) takes seconds, k = 14 (2.1e14) took 266 s
@@ -43,27 +44,14 @@ def _tail_table(r: int) -> tuple[np.ndarray, np.ndarray]:
     from ..kernels.matchings import partition_strides, tail_histogram
 
     strides = partition_strides(r)
-    partitions = np.array([p + (0,) * (r - len(p)) for p in _partitions(r, r)], dtype=np.int64)
+    partitions = np.array([p + (0,) * (r - len(p)) for p in partitions_of(r)], dtype=np.int64)
     return strides, tail_histogram(r, strides, partitions)
 
 
-def _partitions(total: int, largest: int) -> list[tuple[int, ...]]:
-    """The partitions of ``total`` into parts ``<= largest``, parts in decreasing order."""
-    if total == 0:
-        return [()]
-    return [
-        (part, *rest)
-        for part in range(min(total, largest), 0, -1)
-        for rest in _partitions(total - part, part)
-    ]
-
-
-def _prefixes(k: int, depth: int) -> tuple[np.ndarray, np.ndarray]:
-    """The first ``depth`` pairs of every subtree to enumerate, and whether to add its transpose.
-
-    Only first pairs ``(0, q)`` with ``q <= k`` are kept: ``(0, 2k - q)`` is their mirror image.
-    """
-    npos = 2 * k
+def matching_prefixes(npos: int, depth: int, first_max: int | None = None) -> np.ndarray:
+    """The first ``depth`` pairs (lowest free position first) of every perfect matching of
+    ``0..npos-1``, as an ``(T, depth, 2)`` array; with ``first_max``, only those whose first pair
+    ``(0, q)`` has ``q <= first_max``."""
     found: list[list[tuple[int, int]]] = []
 
     def extend(prefix: list[tuple[int, int]], free: list[int]) -> None:
@@ -72,15 +60,23 @@ def _prefixes(k: int, depth: int) -> tuple[np.ndarray, np.ndarray]:
             return
         p, rest = free[0], free[1:]
         for idx, q in enumerate(rest):
-            if not prefix and q > k:
+            if not prefix and first_max is not None and q > first_max:
                 break
             prefix.append((p, q))
             extend(prefix, rest[:idx] + rest[idx + 1 :])
             prefix.pop()
 
     extend([], list(range(npos)))
-    prefixes = np.array(found, dtype=np.int64).reshape(len(found), depth, 2)
-    mirrored = np.array([depth > 0 and pre[0][1] < k for pre in found], dtype=bool)
+    return np.array(found, dtype=np.int64).reshape(len(found), depth, 2)
+
+
+def _prefixes(k: int, depth: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``depth`` pairs of every subtree to enumerate, and whether to add its transpose.
+
+    Only first pairs ``(0, q)`` with ``q <= k`` are kept: ``(0, 2k - q)`` is their mirror image.
+    """
+    prefixes = matching_prefixes(2 * k, depth, first_max=k)
+    mirrored = np.array([depth > 0 and pre[0][1] < k for pre in prefixes], dtype=bool)
     return prefixes, mirrored
 
 

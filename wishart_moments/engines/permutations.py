@@ -31,6 +31,7 @@ from itertools import permutations
 import numpy as np
 
 from ._parts import Partition, check_beta_12, check_parts, partitions_of
+from .matchings import matching_prefixes
 
 Terms = dict[tuple[int, int], int]
 CovTerms = dict[tuple[int, Partition], int]
@@ -99,7 +100,7 @@ def _cycle_counts(mu: Partition, beta: int) -> dict[tuple[int, Partition], int]:
 
         pair_c = np.arange(2 * k, dtype=np.int64) ^ 1
         pair_r = np.array(row_pairs(mu), np.int64)
-        prefixes = _matching_prefixes(2 * k, min(2, k))
+        prefixes = matching_prefixes(2 * k, min(2, k))
         out = count_matchings(pair_c, pair_r, prefixes, strides, pindex, len(parts))
     total = out.sum(axis=0)
     return {
@@ -108,22 +109,6 @@ def _cycle_counts(mu: Partition, beta: int) -> dict[tuple[int, Partition], int]:
         for j in range(len(parts))
         if total[e, j]
     }
-
-
-def _matching_prefixes(npos: int, depth: int) -> np.ndarray:
-    """The first ``depth`` pairs (lowest free position first) of every matching of ``npos``."""
-    found: list[list[tuple[int, int]]] = []
-
-    def extend(prefix: list[tuple[int, int]], free: list[int]) -> None:
-        if len(prefix) == depth:
-            found.append(list(prefix))
-            return
-        p, rest = free[0], free[1:]
-        for idx, q in enumerate(rest):
-            extend([*prefix, (p, q)], rest[:idx] + rest[idx + 1 :])
-
-    extend([], list(range(npos)))
-    return np.array(found, np.int64).reshape(len(found), depth, 2)
 
 
 def moment_terms(parts: object) -> Terms:

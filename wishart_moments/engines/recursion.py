@@ -40,6 +40,7 @@ from typing import Any
 
 from .._validation import check_order
 from ..layout import CoefficientMatrix, Terms, double_factorial
+from ._parts import evaluation_order
 
 State = tuple[int, ...]
 
@@ -109,25 +110,14 @@ def _to_nm_terms(sym: dict[tuple[int, int], int]) -> Terms:
     return terms
 
 
-def _evaluation_order(targets: Iterable[State]) -> tuple[list[State], dict[State, int]]:
-    """Every state the targets need, by increasing total, and how many states use each one.
+def _used(mu: State) -> set[State]:
+    down, doubled, middle = _dependencies(mu)
+    return {down, middle, *(d for _, d in doubled)} - {None, ()}  # type: ignore[return-value]
 
-    Within a total the states go in decreasing order: the states below are then released (their
-    last user done) about as fast as new ones are made, so about one layer is held at a time.
-    """
-    uses: dict[State, int] = {}
-    stack = list(targets)
-    for mu in stack:
-        uses.setdefault(mu, 0)
-    while stack:
-        down, doubled, middle = _dependencies(stack.pop())
-        for d in {down, middle, *(d for _, d in doubled)} - {None, ()}:
-            if d not in uses:
-                uses[d] = 0
-                stack.append(d)
-            uses[d] += 1
-    order = sorted(uses, key=lambda mu: (-sum(mu), mu), reverse=True)
-    return order, uses
+
+def _evaluation_order(targets: Iterable[State]) -> tuple[list[State], dict[State, int]]:
+    """Every state the targets need, by increasing total, and how many states use each one."""
+    return evaluation_order(targets, _used)
 
 
 def _evaluate(

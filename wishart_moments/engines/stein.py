@@ -50,6 +50,10 @@ from fractions import Fraction
 from functools import cache, lru_cache
 from typing import Any
 
+from . import _univariate as up
+from ._parts import integer_items
+from ._parts import partitions_of as _partitions
+
 Partition = tuple[int, ...]
 MatrixKey = tuple[int, Partition, int]
 Number = Any  # int | Fraction | float
@@ -92,29 +96,13 @@ def normalize_parts(parts: Iterable[object], name: str = "parts") -> Partition:
     """``parts`` as a non-increasing tuple of positive ints (any order in; empty allowed)."""
     if isinstance(parts, (str, bytes)):
         raise ValueError(f"{name} must be a sequence of positive integers, got {parts!r}")
-    try:
-        items = list(parts)
-    except TypeError:
-        raise ValueError(f"{name} must be a sequence of positive integers, got {parts!r}") from None
-    out = []
-    for p in items:
-        if isinstance(p, bool) or not isinstance(p, numbers.Integral) or int(p) < 1:
-            raise ValueError(f"{name} must contain positive integers only, got {p!r} in {items!r}")
-        out.append(int(p))
+    out = integer_items(
+        parts,
+        minimum=1,
+        not_iterable=f"{name} must be a sequence of positive integers, got {{parts!r}}",
+        bad_item=f"{name} must contain positive integers only, got {{p!r}} in {{items!r}}",
+    )
     return tuple(sorted(out, reverse=True))
-
-
-@cache
-def _partitions(total: int, largest: int | None = None) -> tuple[Partition, ...]:
-    """All partitions of ``total`` with parts at most ``largest`` (non-increasing tuples)."""
-    if largest is None or largest > total:
-        largest = total
-    if total == 0:
-        return ((),)
-    out: list[Partition] = []
-    for first in range(largest, 0, -1):
-        out.extend((first, *rest) for rest in _partitions(total - first, first))
-    return tuple(out)
 
 
 @cache
@@ -527,7 +515,8 @@ def inverse_moment_terms(parts: Iterable[int], beta: object, u: Any) -> dict[Par
     return {lam: c for (lam, _a), c in mat.items()}
 
 
-# -- exact univariate polynomials (coefficient lists, lowest degree first) -------------------------
+# -- exact univariate polynomials (coefficient lists, lowest degree first; products and division
+# -- by engines._univariate) ----------------------------------------------------------------------
 
 
 def _trim(p: list) -> list:
@@ -537,30 +526,12 @@ def _trim(p: list) -> list:
 
 
 def _pmul(p: list, q: list) -> list:
-    if not p or not q:
-        return []
-    out = [Fraction(0)] * (len(p) + len(q) - 1)
-    for i, a in enumerate(p):
-        if a:
-            for j, b in enumerate(q):
-                out[i + j] += a * b
-    return _trim(out)
+    return list(up.mul(p, q))  # type: ignore[arg-type]
 
 
 def _pdivmod(p: list, q: list) -> tuple[list, list]:
-    p = list(p)
-    q = _trim(list(q))
-    if len(p) < len(q):
-        return [], _trim(p)
-    quot = [Fraction(0)] * (len(p) - len(q) + 1)
-    lead = q[-1]
-    for i in range(len(p) - len(q), -1, -1):
-        c = p[i + len(q) - 1] / lead
-        quot[i] = c
-        if c:
-            for j, b in enumerate(q):
-                p[i + j] -= c * b
-    return _trim(quot), _trim(p[: len(q) - 1])
+    quot, rem = up.divmod_poly(p, up.trim(q))  # type: ignore[arg-type]
+    return list(quot), list(rem)
 
 
 def _interpolate(xs: list, ys: list) -> list:

@@ -38,7 +38,6 @@ The cost is dominated by the exact change of basis, ``O(p(k)^3)`` rational opera
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from fractions import Fraction
 from functools import cache
@@ -48,6 +47,9 @@ from typing import TYPE_CHECKING, Any
 
 from .._validation import check_order
 from ..layout import CoefficientMatrix
+from ._parts import integer_items
+from ._parts import partitions_of as _partitions
+from ._parts import z_lambda as _z
 
 if TYPE_CHECKING:
     import numpy as np
@@ -80,38 +82,21 @@ def partitions(k: int) -> list[Partition]:
     return list(_partitions(k))
 
 
-@cache
-def _partitions(k: int) -> tuple[Partition, ...]:
-    out: list[Partition] = []
-
-    def extend(prefix: Partition, rest: int, largest: int) -> None:
-        if rest == 0:
-            out.append(prefix)
-            return
-        for part in range(min(rest, largest), 0, -1):
-            extend((*prefix, part), rest - part, part)
-
-    extend((), k, k)
-    return tuple(out)
-
-
 def check_partition(kappa: object) -> Partition:
     """Return ``kappa`` as a tuple of positive nonincreasing ints (zeros dropped), or raise."""
-    try:
-        parts = tuple(kappa)  # type: ignore[arg-type]
-    except TypeError:
-        raise ValueError(
-            f"a partition must be a sequence of nonincreasing nonnegative integers, got {kappa!r}"
-        ) from None
-    for p in parts:
-        if isinstance(p, bool) or not isinstance(p, numbers.Integral) or p < 0:
-            raise ValueError(f"partition parts must be nonnegative integers, got {kappa!r}")
+    parts = integer_items(
+        kappa,
+        minimum=0,
+        not_iterable="a partition must be a sequence of nonincreasing nonnegative integers, "
+        "got {parts!r}",
+        bad_item="partition parts must be nonnegative integers, got {parts!r}",
+    )
     if any(parts[i] < parts[i + 1] for i in range(len(parts) - 1)):
         raise ValueError(f"partition parts must be nonincreasing, got {kappa!r}")
-    parts = tuple(int(p) for p in parts if p > 0)
-    if not parts:
+    out = tuple(p for p in parts if p > 0)
+    if not out:
         raise ValueError(f"the empty partition has no zonal polynomial here, got {kappa!r}")
-    return parts
+    return out
 
 
 def _conjugate(kappa: Partition) -> Partition:
@@ -126,11 +111,6 @@ def _boxes(kappa: Partition) -> list[tuple[int, int, int, int]]:
         for i in range(1, len(kappa) + 1)
         for j in range(1, kappa[i - 1] + 1)
     ]
-
-
-def _z(lam: Partition) -> int:
-    """``z_lambda = prod_i i^{m_i} m_i!`` (centraliser order of cycle type lambda)."""
-    return prod(p ** lam.count(p) * factorial(lam.count(p)) for p in set(lam))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -198,6 +178,75 @@ def _reduced(num: list[int], den: int) -> tuple[list[int], int]:
     return ([x // g for x in num], den // g) if g > 1 else (num, den)
 
 
+@cache
+def _power_to_monomial(k: int) -> list[list[int]]:
+    """``L[r][c]``: the coefficient of ``m_{order[c]}`` in ``p_{order[r]}``, ``order`` the
+    partitions of ``k`` in increasing lexicographic order (nonzero only if ``c`` dominates ``r``,
+    so ``L`` is upper triangular)."""
+    order = tuple(reversed(_partitions(k)))
+    size = len(order)
+    index = {lam: i for i, lam in enumerate(order)}
+    trans = [[0] * size for _ in range(size)]
+    for lam, row in _power_sums_in_monomials(k).items():
+        for mu, coef in row.items():
+            trans[index[lam]][index[mu]] = coef
+    return trans
+
+
+@cache
+def _monomials_in_power_sums(k: int) -> tuple[tuple[list[int], int], ...]:
+    """``m_mu`` in the power-sum basis for every ``mu`` of ``k`` (increasing lexicographic order),
+    each as integer numerators over one denominator; independent of alpha, cached.
+
+    Back substitution in ``p_r = sum_{c >= r} L[r][c] m_c`` (``L`` upper triangular in this
+    order, so ``m_c`` is supported on the indices ``>= c``: only that slice is updated).
+    """
+    trans = _power_to_monomial(k)
+    size = len(trans)
+    mono: list[tuple[list[int], int]] = [([], 1)] * size
+    for r in range(size - 1, -1, -1):
+        deps = [(trans[r][c], c) for c in range(r + 1, size) if trans[r][c]]
+        den = lcm(1, *(mono[c][1] for _, c in deps))
+        num = [0] * size
+        num[r] = den
+        for coef, c in deps:
+            factor = coef * (den // mono[c][1])
+            vec = mono[c][0]
+            num[c:] = [x - factor * y for x, y in zip(num[c:], vec[c:], strict=True)]
+        mono[r] = _reduced(num, den * trans[r][r])
+    return tuple(mono)
+
+
+def _gram_schmidt(
+    mono: Sequence[tuple[list[int], int]], weight: Sequence[int], below: Sequence[Sequence[int]]
+) -> tuple[list[tuple[list[int], int]], list[Fraction]]:
+    """Jack ``P_r = m_r - sum_{q in below[r]} <m_r, P_q>/<P_q, P_q> P_q`` and ``<P_r, P_r>``.
+
+    ``mono[r] = (num, den)``: ``m_r`` in the power-sum basis; ``weight[i]``: the integer
+    ``<p_i, p_i>`` (up to one common factor, which then scales the norms). The ``P_r`` come back
+    in the same ``(integer numerators, denominator)`` form, reduced.
+    """
+    jack: list[tuple[list[int], int]] = []
+    norms: list[Fraction] = []
+    for r, (num_r, den_r) in enumerate(mono):
+        weighted = [w * x for w, x in zip(weight, num_r, strict=True)]
+        steps = []
+        for q in below[r]:
+            num_q, den_q = jack[q]
+            dot = sum(map(mul, weighted, num_q))
+            if dot:
+                steps.append((Fraction(dot, den_r * den_q * den_q) / norms[q], q))
+        den = lcm(den_r, *(c.denominator for c, _ in steps))
+        num = [(den // den_r) * x for x in num_r]
+        for c, q in steps:
+            factor = c.numerator * (den // c.denominator)
+            num = [x - factor * y for x, y in zip(num, jack[q][0], strict=True)]
+        num, den = _reduced(num, den)
+        jack.append((num, den))
+        norms.append(Fraction(sum(w * x * x for w, x in zip(weight, num, strict=True)), den * den))
+    return jack, norms
+
+
 class _ZonalBasis:
     """All zonal polynomials of degree ``k`` in the power-sum basis, and ``a_{k,kappa}``.
 
@@ -209,52 +258,16 @@ class _ZonalBasis:
         self.k = k
         # increasing lexicographic order: a linear extension of the dominance order
         self.order: tuple[Partition, ...] = tuple(reversed(_partitions(k)))
-        size = len(self.order)
         self.index = {lam: i for i, lam in enumerate(self.order)}
         below = _dominance_below(self.order)
-        # L[r][c]: coefficient of m_{order[c]} in p_{order[r]}; nonzero only if c dominates r
-        trans = [[0] * size for _ in range(size)]
-        for lam, row in _power_sums_in_monomials(k).items():
-            for mu, coef in row.items():
-                trans[self.index[lam]][self.index[mu]] = coef
-        self.power_to_monomial = trans
-        # m_{order[r]} in the power-sum basis, by back substitution: p_r = sum_{c>=r} L[r][c] m_c
-        mono: list[tuple[list[int], int]] = [([], 1)] * size
-        for r in range(size - 1, -1, -1):
-            deps = [(trans[r][c], c) for c in range(r + 1, size) if trans[r][c]]
-            den = lcm(1, *(mono[c][1] for _, c in deps))
-            num = [0] * size
-            num[r] = den
-            for coef, c in deps:
-                factor = coef * (den // mono[c][1])
-                num = [x - factor * y for x, y in zip(num, mono[c][0], strict=True)]
-            mono[r] = _reduced(num, den * trans[r][r])
+        self.power_to_monomial = _power_to_monomial(k)
+        mono = _monomials_in_power_sums(k)
         # Jack inner product weights <p_lam, p_lam> = z_lam 2^{l(lam)}
         weight = [_z(lam) * ALPHA ** len(lam) for lam in self.order]
         # Gram-Schmidt: P_kappa = m_kappa - sum_{mu < kappa} <m_kappa, P_mu>/<P_mu, P_mu> P_mu.
         # P_kappa - m_kappa lies in the span of the m_mu (equivalently P_mu) with mu dominated by
         # kappa (Macdonald VI.10), so only those mu are projected out.
-        jack: list[tuple[list[int], int]] = []
-        norms: list[Fraction] = []
-        for r in range(size):
-            num_r, den_r = mono[r]
-            weighted = [w * x for w, x in zip(weight, num_r, strict=True)]
-            steps = []
-            for q in below[r]:
-                num_q, den_q = jack[q]
-                dot = sum(map(mul, weighted, num_q))
-                if dot:
-                    steps.append((Fraction(dot, den_r * den_q * den_q) / norms[q], q))
-            den = lcm(den_r, *(c.denominator for c, _ in steps))
-            num = [(den // den_r) * x for x in num_r]
-            for c, q in steps:
-                factor = c.numerator * (den // c.denominator)
-                num = [x - factor * y for x, y in zip(num, jack[q][0], strict=True)]
-            num, den = _reduced(num, den)
-            jack.append((num, den))
-            norms.append(
-                Fraction(sum(w * x * x for w, x in zip(weight, num, strict=True)), den * den)
-            )
+        jack, norms = _gram_schmidt(mono, weight, below)
         # C_kappa = 2^k k! / c'_kappa * P_kappa
         scale_num = ALPHA**k * factorial(k)
         self.zonal: dict[Partition, tuple[Fraction, ...]] = {}

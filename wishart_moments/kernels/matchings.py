@@ -135,6 +135,15 @@ def tail_histogram(r, strides, partitions):
 
 
 @njit(cache=True, inline="always")
+def lowest_bit(mask):
+    """The lowest position set in ``mask`` (``mask != 0``)."""
+    p = 0
+    while not (mask >> p) & 1:
+        p += 1
+    return p
+
+
+@njit(cache=True, inline="always")
 def _join(part, p, q):
     """Pair ``p`` with ``q`` in the path structure ``part``; 1 if that closes a cycle, else 0."""
     x = part[p]
@@ -212,9 +221,7 @@ def count_subtree(k, prefix, r, strides, hist, counts):
     stack_a = np.empty(levels, np.int64)
     stack_b = np.empty(levels, np.int64)
     d = 0
-    p = 0
-    while not (mask >> p) & 1:
-        p += 1
+    p = lowest_bit(mask)
     stack_p[0] = p
     stack_q[0] = p
     stack_a[0] = a
@@ -246,9 +253,7 @@ def count_subtree(k, prefix, r, strides, hist, counts):
             mask |= np.int64(1) << q
         else:
             d += 1
-            p2 = 0
-            while not (mask >> p2) & 1:
-                p2 += 1
+            p2 = lowest_bit(mask)
             stack_p[d] = p2
             stack_q[d] = p2
             stack_a[d] = a

@@ -25,6 +25,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from .matchings import lowest_bit
+
 
 @njit(cache=True, inline="always")
 def _arc(other, u, v):
@@ -194,9 +196,7 @@ def count_matchings_subtree(pair_c, pair_r, prefix, strides, pindex, counts):
     yr = np.empty(levels, np.int64)
     a_at = np.empty(levels, np.int64)
     key_at = np.empty(levels, np.int64)
-    p = 0
-    while not (mask >> p) & 1:
-        p += 1
+    p = lowest_bit(mask)
     ps[0] = p
     qs[0] = p
     mask &= ~(np.int64(1) << p)
@@ -244,9 +244,7 @@ def count_matchings_subtree(pair_c, pair_r, prefix, strides, pindex, counts):
             counts[a_new, pindex[key_new]] += 1
         else:
             i += 1
-            p2 = 0
-            while not (mask >> p2) & 1:
-                p2 += 1
+            p2 = lowest_bit(mask)
             ps[i] = p2
             qs[i] = p2
             mask &= ~(np.int64(1) << p2)
