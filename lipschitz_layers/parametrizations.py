@@ -138,10 +138,11 @@ class _LDLTFunction(torch.autograd.Function):
         if ctx.needs_input_grad[0]:
             sym = _sym_upper(s)
             inner = -(normalized @ sym) if grad is None else grad.addmm(normalized, sym, alpha=-1)
-            # (Mbar - M sym(S)) R^{-T}: solve X R^T = inner
+            # (Mbar - M sym(S)) R^{-T}: solve R X^T = inner^T (X comes out row-major, like the
+            # weight, so gradient accumulation does not copy it)
             grad_weight = torch.linalg.solve_triangular(
-                factor.mT, inner, upper=False, left=False
-            )
+                factor, inner.mT, upper=True, left=True
+            ).mT
         if ctx.needs_input_grad[1]:
             phi = s.triu(1) + torch.diag_embed(0.5 * s.diagonal())
             half = torch.linalg.solve_triangular(factor, phi, upper=True, left=True)
