@@ -73,9 +73,7 @@ def _unit_roundoff(weight: Tensor) -> float:
 
 def _sym_upper(matrix: Tensor) -> Tensor:
     """``triu(S) + triu(S, 1)^T``: the symmetric matrix with the upper triangle of ``S``."""
-    rows = torch.arange(matrix.shape[0], device=matrix.device)
-    upper = rows[:, None] <= rows[None, :]
-    return torch.where(upper, matrix, matrix.mT)
+    return matrix.triu().add_(matrix.mT.tril(-1))
 
 
 def _row_blocks(size: int) -> list[int]:
@@ -94,11 +92,10 @@ def _upper_product(a: Tensor, b: Tensor) -> Tensor:
     bounds = _row_blocks(a.shape[1])
     if len(bounds) == 2:
         return a.mT @ b
-    rows = [
-        torch.nn.functional.pad(a[:, start:stop].mT @ b[:, start:], (start, 0))
-        for start, stop in itertools.pairwise(bounds)
-    ]
-    return torch.cat(rows, dim=0)
+    out = a.new_zeros(a.shape[1], b.shape[1])
+    for start, stop in itertools.pairwise(bounds):
+        out[start:stop, start:] = a[:, start:stop].mT @ b[:, start:]
+    return out
 
 
 class _LDLTFunction(torch.autograd.Function):
@@ -114,7 +111,9 @@ class _LDLTFunction(torch.autograd.Function):
         gram = _upper_product(weight, weight)  # Cholesky reads the upper triangle only
         shift = alpha + roundoff * gram.diagonal().sum()
         gram.diagonal().add_(shift)
-        factor, info = torch.linalg.cholesky_ex(gram, upper=True)
+        # the lower factor of gram^T (a column-major view: no layout copy) is R^T
+        lower, info = torch.linalg.cholesky_ex(gram.mT)
+        factor = lower.mT
         normalized = torch.linalg.solve_triangular(factor, weight, upper=True, left=False)
         return normalized, factor, info
 
@@ -139,10 +138,11 @@ class _LDLTFunction(torch.autograd.Function):
         if ctx.needs_input_grad[0]:
             sym = _sym_upper(s)
             inner = -(normalized @ sym) if grad is None else grad.addmm(normalized, sym, alpha=-1)
-            # (Mbar - M sym(S)) R^{-T}: solve X R^T = inner
+            # (Mbar - M sym(S)) R^{-T}: solve R X^T = inner^T (X comes out row-major, like the
+            # weight, so gradient accumulation does not copy it)
             grad_weight = torch.linalg.solve_triangular(
-                factor.mT, inner, upper=False, left=False
-            )
+                factor, inner.mT, upper=True, left=True
+            ).mT
         if ctx.needs_input_grad[1]:
             phi = s.triu(1) + torch.diag_embed(0.5 * s.diagonal())
             half = torch.linalg.solve_triangular(factor, phi, upper=True, left=True)
