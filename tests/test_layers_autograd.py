@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from torch.nn import functional as F
 
@@ -26,6 +26,8 @@ def reference_normalize(weight, alpha, gamma):
 
 
 @settings(max_examples=20)
+@example(m=1, n=6, log_scale=2.0, alpha=1.0, gamma=3.0, seed=4)  # kappa ~ 6e4: once too tight
+@example(m=1, n=4, log_scale=2.0, alpha=1.0, gamma=3.0, seed=4)
 @given(
     m=st.integers(1, 24),
     n=st.integers(1, 24),
@@ -46,10 +48,16 @@ def test_gradients_equal_plain_autograd_in_float64(m, n, log_scale, alpha, gamma
         out = function(w, a, g)
         grads.append((out.detach(), *torch.autograd.grad((out * upstream).sum(), (w, a, g))))
     (out, *ours), (expected, *theirs) = grads
-    torch.testing.assert_close(out, expected, rtol=1e-12, atol=1e-14)
+    # float64 rounding amplified by the condition number of alpha I + W^T W (m = 1 at scale 100
+    # reaches kappa ~ 1e5): both sides are backward stable, not bit-identical
+    shifted = torch.linalg.eigvalsh(weight.mT @ weight) + alpha
+    kappa = (shifted.max() / shifted.min()).item()
+    eps = torch.finfo(torch.float64).eps
+    out_scale = expected.abs().max().item() + 1e-300
+    assert (out - expected).abs().max().item() <= max(1e-12, 64 * eps * kappa) * out_scale
     for mine, plain in zip(ours, theirs, strict=True):
         scale = plain.abs().max().item() + 1e-300
-        assert (mine - plain).abs().max().item() <= 1e-11 * scale
+        assert (mine - plain).abs().max().item() <= max(1e-11, 256 * eps * kappa) * scale
 
 
 @pytest.mark.parametrize(("m", "n"), [(3, 5), (5, 3)])
