@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 import sympy
+from cli_runner import run
 
 from wishart_moments.cli import main
 from wishart_moments.covariance import moment_cov, moment_expression_cov, moment_matrix
@@ -17,8 +18,7 @@ SIGMA = sympy.Matrix([[2, 1, 0], [1, 3, 1], [0, 1, 1]])
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    rc = main(["moment", *argv])
-    out, err = capsys.readouterr()
+    rc, out, err = run(["moment", *argv], capsys)
     return rc, out.strip(), err.strip()
 
 

@@ -9,22 +9,13 @@ from pathlib import Path
 
 import pytest
 import sympy
+from cli_runner import run
 
 from wishart_moments._progress import ProgressBar
-from wishart_moments.cli import main
 from wishart_moments.coefficients import coefficient_matrix
 from wishart_moments.moments import BETA, moment, moment_expression
 from wishart_moments.symbolic import m, n
 from wishart_moments.tables import read_table
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_moment_numbers(capsys: pytest.CaptureFixture[str]) -> None:

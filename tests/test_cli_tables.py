@@ -6,21 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_runner import run
 
-from wishart_moments.cli import main
 from wishart_moments.coefficients import engine_limit
 from wishart_moments.engines.recursion import recursion_matrix
 from wishart_moments.tables import read_table
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run the CLI in-process; argparse usage errors exit through SystemExit."""
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_generate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
