@@ -481,13 +481,6 @@ def summary_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _mean_over_seeds(rows: list[dict[str, Any]], key: str) -> dict[tuple[str, str, int], float]:
-    groups: dict[tuple[str, str, int], list[float]] = {}
-    for r in rows:
-        groups.setdefault((r["dataset"], r["model"], r["depth"]), []).append(float(r[key]))
-    return {k: float(np.mean(v)) for k, v in groups.items()}
-
-
 def _radius_figure(rows: list[dict[str, Any]], dataset: str, path: Path) -> Path:
     mine = [r for r in rows if r["dataset"] == dataset]
     depths = sorted({r["depth"] for r in mine})
