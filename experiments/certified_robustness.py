@@ -610,7 +610,7 @@ def _positive_floats(name: str, values: list[float], allow_zero: bool = False) -
     for value in values:
         if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
             bound = ">= 0" if allow_zero else "> 0"
-            raise ValueError(f"--{name} values must be finite and {bound}, got {value!r}")
+            raise ValueError(f"--{name} must be finite and {bound}, got {value!r}")
 
 
 def selected_models(args: argparse.Namespace) -> list[str]:
@@ -635,7 +635,8 @@ def _check_args(args: argparse.Namespace) -> None:
             raise ValueError(f"--depths values must be >= 1, got {depth}")
     _positive_floats("radii", list(args.radii))
     _positive_floats("scales", list(args.scales))
-    _positive_floats("lr", [args.lr, args.lr_min, args.logit_scale])
+    for name in ("lr", "lr_min", "logit_scale"):  # each checked under its own option name
+        _positive_floats(name.replace("_", "-"), [getattr(args, name)])
     for target in args.targets:
         if not 0 < target < 1:
             raise ValueError(f"--targets values must lie in (0, 1), got {target!r}")

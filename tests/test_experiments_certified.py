@@ -176,6 +176,8 @@ def test_bad_input_is_one_line_and_exit_status_2(
     assert "--radii" in _error(["--radii", "0.5", "-1"], capsys, tmp_path)
     assert "--targets" in _error(["--targets", "1.5"], capsys, tmp_path)
     assert "--depths" in _error(["--depths", "0"], capsys, tmp_path)
+    assert "--lr-min must be" in _error(["--lr-min", "-1"], capsys, tmp_path)
+    assert "--logit-scale must be" in _error(["--logit-scale", "0"], capsys, tmp_path)
     assert "even" in _error(["--width", "7"], capsys, tmp_path)
     assert "unknown model 'resnet'" in _error(["--models", "resnet"], capsys, tmp_path)
     with pytest.raises(SystemExit) as exit_info:
