@@ -98,6 +98,67 @@ def _upper_product(a: Tensor, b: Tensor) -> Tensor:
     return out
 
 
+def _lower_gram(weight: Tensor) -> Tensor:
+    """``W^T W`` on and below the block diagonal (the rest uninitialized), one buffer.
+
+    The transpose of ``_upper_product(W, W)`` for a symmetric product; the column-major view
+    ``.mT`` of the result is what ``cholesky_ex(upper=True)`` factors in place.
+    """
+    bounds = _row_blocks(weight.shape[1])
+    if len(bounds) == 2:
+        return weight.mT @ weight
+    out = weight.new_empty(weight.shape[1], weight.shape[1])
+    for start, stop in itertools.pairwise(bounds):
+        torch.mm(weight[:, start:].mT, weight[:, start:stop], out=out[start:, start:stop])
+    return out
+
+
+def _sym_product(a: Tensor, b: Tensor) -> Tensor:
+    """``sym(a^T b)`` (see ``_sym_upper``) in one buffer: the upper block triangle is computed,
+    the lower one copied from it (``_upper_product`` followed by ``_sym_upper``, with one
+    allocation instead of four)."""
+    bounds = _row_blocks(a.shape[1])
+    if len(bounds) == 2:
+        return _sym_upper(a.mT @ b)
+    out = a.new_empty(a.shape[1], b.shape[1])
+    for start, stop in itertools.pairwise(bounds):
+        torch.mm(a[:, start:stop].mT, b[:, start:], out=out[start:stop, start:])
+    for start, stop in itertools.pairwise(bounds):
+        block = out[start:stop, start:stop]
+        block.copy_(_sym_upper(block))
+        out[stop:, start:stop].copy_(out[start:stop, stop:].mT)
+    return out
+
+
+def _backward_in_place(
+    normalized: Tensor, factor: Tensor, grad: Tensor, needs_input_grad: tuple[bool, ...]
+) -> tuple[Tensor | None, Tensor | None, None]:
+    """``_LDLTFunction.backward`` for a first-order gradient with respect to ``M`` only.
+
+    The same formulas as the general backward, with fewer temporaries (each fresh buffer of this
+    size costs page faults on every step) and the layouts MKL solves fastest in: ``(Mbar - M
+    sym(S))^T`` is formed row-major, and ``R`` is copied row-major into the buffer of ``sym(S)``
+    once the product with it is done.
+    """
+    sym = _sym_product(normalized, grad)
+    grad_alpha = None
+    if needs_input_grad[1]:
+        phi = sym.triu(1) + torch.diag_embed(0.5 * sym.diagonal())
+        half = torch.linalg.solve_triangular(factor, phi, upper=True, left=True)
+        abar = torch.linalg.solve_triangular(factor.mT, half, upper=False, left=False)
+        grad_alpha = -abar.diagonal().sum()
+    grad_weight = None
+    if needs_input_grad[0]:
+        # (Mbar - M sym(S))^T row-major, i.e. the product column-major: the layout in which the
+        # solve with a row-major R^T is fastest (1.3x the row-major one, 2x a column-major R)
+        inner_t = torch.addmm(grad.mT, sym, normalized.mT, alpha=-1)  # sym(S) is symmetric
+        row_factor = sym.copy_(factor)
+        grad_weight = torch.linalg.solve_triangular(
+            row_factor.mT, inner_t.mT, upper=False, left=False
+        )
+    return grad_weight, grad_alpha, None
+
+
 class _LDLTFunction(torch.autograd.Function):
     """``(W, alpha) -> (M, R, info)``, ``M = W R^{-1}``, ``R^T R = alpha' I + W^T W``.
 
@@ -108,12 +169,18 @@ class _LDLTFunction(torch.autograd.Function):
 
     @staticmethod
     def forward(weight: Tensor, alpha: Tensor, roundoff: float) -> tuple[Tensor, Tensor, Tensor]:
-        gram = _upper_product(weight, weight)  # Cholesky reads the upper triangle only
+        # the Gram matrix's lower block triangle, read through its column-major transpose (whose
+        # upper triangle Cholesky reads); factored in place into a column-major R, the layout in
+        # which MKL's right solve W R^{-1} runs fastest (2-2.5x the row-major one at n = 512)
+        compiling = torch.compiler.is_compiling()  # out= into views does not trace
+        gram = (weight.mT @ weight if compiling else _lower_gram(weight)).mT
         shift = alpha + roundoff * gram.diagonal().sum()
         gram.diagonal().add_(shift)
-        # the lower factor of gram^T (a column-major view: no layout copy) is R^T
-        lower, info = torch.linalg.cholesky_ex(gram.mT)
-        factor = lower.mT
+        if compiling:
+            factor, info = torch.linalg.cholesky_ex(gram, upper=True)
+        else:
+            info = torch.empty((), dtype=torch.int32, device=weight.device)
+            factor, info = torch.linalg.cholesky_ex(gram, upper=True, out=(gram, info))
         normalized = torch.linalg.solve_triangular(factor, weight, upper=True, left=False)
         return normalized, factor, info
 
@@ -130,6 +197,13 @@ class _LDLTFunction(torch.autograd.Function):
         grad_weight = grad_alpha = None
         if grad is None and grad_factor is None:
             return None, None, None
+        if (
+            grad_factor is None
+            and not torch.is_grad_enabled()
+            and not torch.compiler.is_compiling()
+        ):
+            with torch.autocast(factor.device.type, enabled=False):
+                return _backward_in_place(normalized, factor, grad, ctx.needs_input_grad)
         # S = -Rbar R^T, with Rbar = -R^{-T} M^T Mbar from M = W R^{-1} (plus R's own gradient)
         # only the upper triangle of S is used
         s = _upper_product(normalized, grad) if grad is not None else torch.zeros_like(factor)

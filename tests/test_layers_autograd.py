@@ -77,6 +77,25 @@ def test_gradcheck_and_gradgradcheck_of_the_function(m, n):
     assert torch.autograd.gradgradcheck(with_factor, (weight, alpha))
 
 
+@pytest.mark.parametrize(("m", "n"), [(7, 5), (300, 520), (600, 256)])  # blocked sym(S) at 512+
+def test_first_order_backward_in_place_equals_the_differentiable_backward(m, n):
+    """The first-order backward (in-place buffers, row-major R) against the general one, which
+    ``create_graph=True`` selects: weight and alpha gradients agree to float64 rounding, and the
+    two paths share no code below ``_LDLTFunction.backward``."""
+    torch.manual_seed(1)
+    weight = torch.randn(m, n, dtype=torch.float64, requires_grad=True)
+    alpha = torch.tensor(0.7, dtype=torch.float64, requires_grad=True)
+    upstream = torch.randn(m, n, dtype=torch.float64)
+    grads = {}
+    for create_graph in (False, True):
+        normalized = _LDLTFunction.apply(weight, alpha, _unit_roundoff(weight))[0]
+        grads[create_graph] = torch.autograd.grad(
+            normalized, (weight, alpha), upstream, create_graph=create_graph
+        )
+    for fast, general in zip(grads[False], grads[True], strict=True):
+        torch.testing.assert_close(fast, general.detach(), rtol=1e-11, atol=1e-13)
+
+
 @pytest.mark.parametrize(("n", "m"), [(48, 32), (520, 300)])  # 520: blocked Gram products
 def test_layer_gradients_match_plain_autograd_layer(n, m):
     torch.manual_seed(0)
