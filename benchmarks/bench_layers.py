@@ -8,7 +8,10 @@ Layers (square, ``width x width``, batch 256, float32): ``nn.Linear``; ``LDLTLin
 with the normalization differentiated by plain autograd through ``cholesky``/``solve_triangular``
 (the implementation before the custom autograd.Function, for reference); deel-torchlip's
 ``SpectralLinear`` (power iteration + Bjorck) and orthogonium's ``OrthoLinear`` when installed
-(``pip install 'wishart-moments[bench]'``). Two measurements per layer:
+(``pip install 'wishart-moments[bench]'``), and a speed-of-light stand-in: the LDLTLinear step
+with ``torch.linalg.cholesky_ex`` and ``solve_triangular`` swapped for matrix products of the same
+flop count (``lapack_at_gemm_speed``; its numbers are meaningless, its cost is what the step would
+take if LAPACK's factorization and solves ran as fast as ``mm``). Two measurements per layer:
 - train step: ``zero_grad``, forward, ``square().mean().backward()``, SGD step;
 - eval: ``model.eval()`` under ``torch.no_grad()`` (LDLTLinear uses its cached weight; the peers
   run their parametrizations as they do by default).
@@ -22,9 +25,10 @@ train step over ``nn.Linear``'s (``flops_train_step``). Last, ``reset_parameters
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import torch
 from torch import nn
@@ -60,6 +64,48 @@ class PlainAutogradLDLT(LDLTLinear):
         factor, _ = torch.linalg.cholesky_ex(gram + (self.alpha + delta) * eye, upper=True)
         normalized = torch.linalg.solve_triangular(factor, weight, upper=True, left=False)
         return self.gamma * normalized
+
+
+def _cholesky_as_gemm(
+    a: torch.Tensor, *, upper: bool = False, check_errors: bool = False, out=None
+):
+    """``cholesky_ex``'s signature; ``n^3 / 3`` flops of ``mm`` (a ``c^3`` product, ``2 c^3 =
+    n^3 / 3``)."""
+    n = a.shape[-1]
+    c = max(1, round(n / 6 ** (1 / 3)))
+    torch.mm(a[:c, :c], a[:c, :c])
+    if out is not None:
+        return out[0], out[1].zero_()
+    return a, torch.zeros((), dtype=torch.int32, device=a.device)
+
+
+def _solve_as_gemm(
+    a: torch.Tensor,
+    b: torch.Tensor,
+    *,
+    upper: bool,
+    left: bool = True,
+    unitriangular: bool = False,
+    out=None,
+):
+    """``solve_triangular``'s signature and result shape, ``k n^2`` flops of ``mm`` (a triangular
+    solve with ``n x n`` ``a`` and ``k`` right-hand sides costs ``k n^2``)."""
+    half = a.shape[-1] // 2
+    result = torch.mm(a[:, :half], b[:half]) if left else torch.mm(b[:, :half], a[:half])
+    return result if out is None else out.copy_(result)
+
+
+@contextlib.contextmanager
+def lapack_at_gemm_speed() -> Iterator[None]:
+    """Within: ``torch.linalg.cholesky_ex`` and ``solve_triangular`` replaced by ``mm`` calls of the
+    same flop count and result shape, so that the LDLTLinear step runs its own code (buffers,
+    products, copies) with the LAPACK kernels at matrix-product speed. Values are meaningless."""
+    saved = torch.linalg.cholesky_ex, torch.linalg.solve_triangular
+    torch.linalg.cholesky_ex, torch.linalg.solve_triangular = _cholesky_as_gemm, _solve_as_gemm
+    try:
+        yield
+    finally:
+        torch.linalg.cholesky_ex, torch.linalg.solve_triangular = saved
 
 
 def peer_layers() -> dict[str, Callable[[int, torch.device], nn.Module]]:
@@ -119,6 +165,9 @@ def ratio(times: dict[str, list[float]], name: str, base: str) -> tuple[float, f
     return statistics.median(ratios), min(ratios), max(ratios)
 
 
+GEMM_SPEED = "LDLTLinear step with Cholesky and solves at mm speed (speed of light)"
+
+
 def bench_width(width: int, batch: int, device: torch.device, rounds: int, iterations: int) -> None:
     torch.manual_seed(0)
     constructors: dict[str, Callable[[int, torch.device], nn.Module]] = {
@@ -130,8 +179,8 @@ def bench_width(width: int, batch: int, device: torch.device, rounds: int, itera
     models = {name: make(width, device) for name, make in constructors.items()}
     x = torch.randn(batch, width, device=device)
 
-    def step(model: nn.Module) -> Callable[[], None]:
-        optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
+    def step(model: nn.Module, lr: float = 1e-3) -> Callable[[], None]:
+        optimizer = torch.optim.SGD(model.parameters(), lr=lr)
 
         def run() -> None:
             optimizer.zero_grad(set_to_none=True)
@@ -140,11 +189,20 @@ def bench_width(width: int, batch: int, device: torch.device, rounds: int, itera
 
         return run
 
+    def step_at_gemm_speed(model: nn.Module) -> Callable[[], None]:
+        run = step(model, lr=0.0)  # its gradients are meaningless: the weight stays put
+
+        def wrapped() -> None:
+            with lapack_at_gemm_speed():
+                run()
+
+        return wrapped
+
     for model in models.values():
         model.train()
-    train = interleaved(
-        {name: step(model) for name, model in models.items()}, device, rounds, iterations
-    )
+    steps = {name: step(model) for name, model in models.items()}
+    steps[GEMM_SPEED] = step_at_gemm_speed(LDLTLinear(width, width, device=device))
+    train = interleaved(steps, device, rounds, iterations)
     for model in models.values():
         model.eval()
 
@@ -184,6 +242,13 @@ def bench_width(width: int, batch: int, device: torch.device, rounds: int, itera
                 f"LDLTLinear train step: {middle:.2f}x {name} (per-round {low:.2f}..{high:.2f}; "
                 f"eval {ratio(evaluation, 'LDLTLinear', name)[0]:.2f}x)"
             )
+    peers = [name for name in models if name.startswith("torchlip")]
+    light = f"{statistics.median(train[GEMM_SPEED]) * 1e3:.3f} ms, "
+    light += f"{ratio(train, GEMM_SPEED, 'nn.Linear')[0]:.2f}x nn.Linear"
+    for name in peers:
+        middle, low, high = ratio(train, GEMM_SPEED, name)
+        light += f", {middle:.2f}x {name} (per-round {low:.2f}..{high:.2f})"
+    print(f"{GEMM_SPEED}: {light}")
 
 
 def bench_init(width: int, device: torch.device) -> None:

@@ -130,6 +130,15 @@ def _sym_product(a: Tensor, b: Tensor) -> Tensor:
     return out
 
 
+def _alpha_gradient(s: Tensor, factor: Tensor) -> Tensor:
+    """``dL/dalpha = -tr(R^{-1} Phi(S) R^{-T})`` from the upper triangle of ``S`` (``Phi``: that
+    triangle with its diagonal halved)."""
+    phi = s.triu(1) + torch.diag_embed(0.5 * s.diagonal())
+    half = torch.linalg.solve_triangular(factor, phi, upper=True, left=True)
+    abar = torch.linalg.solve_triangular(factor.mT, half, upper=False, left=False)
+    return -abar.diagonal().sum()
+
+
 def _backward_in_place(
     normalized: Tensor, factor: Tensor, grad: Tensor, needs_input_grad: tuple[bool, ...]
 ) -> tuple[Tensor | None, Tensor | None, None]:
@@ -141,12 +150,7 @@ def _backward_in_place(
     once the product with it is done.
     """
     sym = _sym_product(normalized, grad)
-    grad_alpha = None
-    if needs_input_grad[1]:
-        phi = sym.triu(1) + torch.diag_embed(0.5 * sym.diagonal())
-        half = torch.linalg.solve_triangular(factor, phi, upper=True, left=True)
-        abar = torch.linalg.solve_triangular(factor.mT, half, upper=False, left=False)
-        grad_alpha = -abar.diagonal().sum()
+    grad_alpha = _alpha_gradient(sym, factor) if needs_input_grad[1] else None
     grad_weight = None
     if needs_input_grad[0]:
         # (Mbar - M sym(S))^T row-major, i.e. the product column-major: the layout in which the
@@ -218,10 +222,7 @@ class _LDLTFunction(torch.autograd.Function):
                 factor, inner.mT, upper=True, left=True
             ).mT
         if ctx.needs_input_grad[1]:
-            phi = s.triu(1) + torch.diag_embed(0.5 * s.diagonal())
-            half = torch.linalg.solve_triangular(factor, phi, upper=True, left=True)
-            abar = torch.linalg.solve_triangular(factor.mT, half, upper=False, left=False)
-            grad_alpha = -abar.diagonal().sum()
+            grad_alpha = _alpha_gradient(s, factor)
         return grad_weight, grad_alpha, None
 
 
