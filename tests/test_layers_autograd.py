@@ -80,8 +80,8 @@ def test_gradcheck_and_gradgradcheck_of_the_function(m, n):
 @pytest.mark.parametrize(("m", "n"), [(7, 5), (300, 520), (600, 256)])  # blocked sym(S) at 512+
 def test_first_order_backward_in_place_equals_the_differentiable_backward(m, n):
     """The first-order backward (in-place buffers, row-major R) against the general one, which
-    ``create_graph=True`` selects: weight and alpha gradients agree to float64 rounding, and the
-    two paths share no code below ``_LDLTFunction.backward``."""
+    ``create_graph=True`` selects: weight and alpha gradients agree to float64 rounding (the two
+    paths share only ``_alpha_gradient``)."""
     torch.manual_seed(1)
     weight = torch.randn(m, n, dtype=torch.float64, requires_grad=True)
     alpha = torch.tensor(0.7, dtype=torch.float64, requires_grad=True)
