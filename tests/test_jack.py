@@ -1,4 +1,4 @@
-"""Jack polynomials at any alpha and the Jack route to beta-Wishart moments (engines/jack.py)."""
+"""Jack polynomials at any alpha and the Jack route to beta-Wishart moments (engines/jack/)."""
 
 from __future__ import annotations
 
