@@ -6,7 +6,8 @@
 Every figure is the in-process time of one call in a fresh process (so no cache of either side
 survives from an earlier call), median over ``--reps`` repetitions, and the two sides alternate
 call by call, so machine noise hits both alike. Ours: ``python3`` imports ``wishart_moments``
-(all its modules, as ``library(wishmom)`` loads all of wishmom) and times the call with
+(all its modules, as ``library(wishmom)`` loads all of wishmom; SymPy's first sum, which
+imports more of SymPy, is made before the clock starts) and times the call with
 ``time.perf_counter``. wishmom: ``Rscript`` loads the package and times the call with
 ``Sys.time``. Without ``Rscript`` or wishmom only our column is printed (CI does not need R).
 
@@ -71,6 +72,7 @@ for mod in pkgutil.walk_packages(wishart_moments.__path__, "wishart_moments."):
         importlib.import_module(mod.name)
 from wishart_moments import moment, moment_expression
 from wishart_moments.covariance import moment_expression_cov
+sympy.Symbol("x") + 1  # SymPy imports sympy.tensor and more on its first sum: loading, not work
 task = json.loads(sys.argv[1])
 kind, k, beta = task["kind"], task["k"], task["beta"]
 cov = np.loadtxt(task["cov"]) if "cov" in task else None
