@@ -164,7 +164,7 @@ def sample_wishart(
         if beta == 1:
             x = gen.standard_normal((chunk, m, n))
         elif beta == 2:
-            x = (gen.standard_normal((chunk, m, n)) + 1j * gen.standard_normal((chunk, m, n)))
+            x = gen.standard_normal((chunk, m, n)) + 1j * gen.standard_normal((chunk, m, n))
             x /= math.sqrt(2)
         else:
             parts = gen.standard_normal((4, chunk, m, n)) / 2  # variance 1/4 each

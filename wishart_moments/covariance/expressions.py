@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from math import comb
+from math import comb, lcm
 from typing import Any
 
 import sympy
@@ -60,14 +60,25 @@ def rational_expr(
     )
     num = []
     for key in keys:
+        poly = rt.numerators[key]
+        common = lcm(*(c.denominator for c in poly))
         coefs = {}
-        for i, c in enumerate(rt.numerators[key]):
+        for i, c in enumerate(poly):
             if c:
+                c_int = c.numerator * (common // c.denominator)
                 for a in range(i + 1):  # (n - m)^i = sum_a binom(i, a) n^a (-m)^(i-a)
-                    coefs[(a, i - a)] = c * (comb(i, a) * (-1 if (i - a) % 2 else 1))
-        num.append(times_factors(expanded.build(coefs), _trace_factors(symbol, key[0])))
-    u = n_symbol - m_symbol
-    den = sympy.Mul(*((u - number(c)) ** k for c, k in rt.roots))
-    if len(rt.rest) > 1:
+                    coefs[(a, i - a)] = c_int * comb(i, a) * (-1 if (i - a) % 2 else 1)
+        num.append(times_factors(expanded.build(coefs, common), _trace_factors(symbol, key[0])))
+    total = distinct_sum(num)
+    bases = [expanded({(1, 0): 1, (0, 1): -1, **({(0, 0): -c} if c else {})}) for c, _ in rt.roots]
+    factors = total[1].args if total[1].is_Mul else (total[1],)
+    if len(rt.rest) > 1 or any(f in bases for f in factors):
+        # SymPy divides: a factor without rational roots, or one that cancels (in the
+        # coefficient of one power of Sigma^-1 the common denominator need not be reduced)
+        u = n_symbol - m_symbol
+        den = sympy.Mul(*((u - number(c)) ** k for c, k in rt.roots))
         den *= sympy.Add(*(number(c) * u**i for i, c in enumerate(rt.rest)))
-    return distinct_sum(num) / den
+        return total[1] / den
+    # times (n - m - c)^(-k) for each pole: no base in common, so only ordered in
+    poles = [sympy.Pow(base, -k) for base, (_, k) in zip(bases, rt.roots, strict=True)]
+    return times_factors(total, poles)[1]
