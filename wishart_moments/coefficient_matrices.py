@@ -123,8 +123,10 @@ class CoefficientMatrices:
             return sympy.Integer(1)
         t = sympy.Dummy("t")
         poly = sympy.Poly(_polynomial([_rational(c) for c in self._den], t), t)
-        factors = [(f.as_expr().subs(t, self.variable), e) for f, e in poly.factor_list()[1]]
-        return sympy.Mul(*(f**e for f, e in factors))
+        factors = [
+            (f.monic().as_expr().subs(t, self.variable), e) for f, e in poly.factor_list()[1]
+        ]
+        return sympy.Mul(*(f**e for f, e in factors))  # den is monic: the monic factors
 
     def denominator_coefficients(self) -> list[sympy.Rational]:
         """The denominator's coefficients in descending powers of ``nt`` down to ``nt^0``

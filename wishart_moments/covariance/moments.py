@@ -173,7 +173,7 @@ def _moment_matrix_core(
             result += _sympify_number(stein.evaluate_terms(t, sigma.trace)) * _as_sympy_matrix(
                 sigma.matrix(a)
             )
-        return result.applyfunc(lambda x: sympy.nsimplify(sympy.expand(x)))
+        return result.applyfunc(sympy.expand)  # exact: nsimplify can turn 55165/3 into radicals
     total = np.zeros((size, size), dtype=complex if np.iscomplexobj(sigma.matrix(1)) else float)
     for a, t in by_power.items():
         total = total + stein.evaluate_terms(t, sigma.trace) * sigma.matrix(a)
