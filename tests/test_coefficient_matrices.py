@@ -1,4 +1,4 @@
-"""The whole coefficient matrices (``wishart_moments.coefficient_matrices``).
+"""The whole coefficient matrices (``wishart_moments.whole_matrices.coefficient_matrices``).
 
 Their engine (``engines.hillier_kan``: the W-side Stein identity, D_k) is checked entry by entry
 against independent paths: the Sigma-side Stein engine behind ``moment_expression_cov`` /
@@ -14,7 +14,6 @@ import pytest
 import sympy
 
 from wishart_moments import coefficient_matrices
-from wishart_moments.coefficient_matrices import MAX_K_FORWARD, MAX_K_INVERSE
 from wishart_moments.covariance import (
     inverse_power_sum_symbol,
     moment_expression_cov,
@@ -23,6 +22,7 @@ from wishart_moments.covariance import (
 )
 from wishart_moments.engines import jack
 from wishart_moments.symbolic import m, n
+from wishart_moments.whole_matrices import MAX_K_FORWARD, MAX_K_INVERSE
 
 BETAS = [1, 2, 4, Fraction(1, 2), 3]
 
@@ -188,6 +188,19 @@ def test_wishmom_vignette_values() -> None:
         [0, -24, 18, 0, 6],
     ]
     assert cm.denominator_coefficients() == [1, 0, -14, 0, 49, 0, -36, 0, 0]
+    # iwishmom_sym(4): E tr(W^{-1})^4, numerators of h_kappa (kappa = 4, 31, 22, 211, 1111) and
+    # the denominator "n1^8-7n1^7-11n1^6+107n1^5+34n1^4-388n1^3-24n1^2+288n1"
+    cm = coefficient_matrices(4, inverse=True)
+    row = cm.partitions.index((1, 1, 1, 1))
+    numerators = [[s[row, j] for s in cm.slices("H")] for j in range(5)]
+    assert numerators == [
+        [0, 0, 0, 240, -288],
+        [0, 0, 64, -256, 0],
+        [0, 0, 12, -60, 216],
+        [0, 12, -72, 36, 72],
+        [1, -7, 1, 35, -6],
+    ]
+    assert cm.denominator_coefficients() == [1, -7, -11, 107, 34, -388, -24, 288, 0]
     # denpoly(3) = 1 -3 -8 12 16, "the polynomial n1^5-3n1^4-8n1^3+12n1^2+16n1"
     assert coefficient_matrices(3, inverse=True).denominator_coefficients() == [
         1, -3, -8, 12, 16, 0
