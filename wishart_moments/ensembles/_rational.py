@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from fractions import Fraction
+from math import comb
 from typing import Any
 
 from ..engines import _univariate as up
@@ -64,29 +65,31 @@ class RationalTerms:
         return up.evaluate(value.num, s) / den
 
     def to_sympy(self, m: Any, n1: Any, n2: Any) -> Any:
-        """A SymPy expression: expanded numerator over the factored denominator in ``n1 + n2``."""
+        """A SymPy expression: the numerator expanded in ``m, n1, n2`` over the denominator
+        factored in ``n1 + n2`` (``m``, ``n1``, ``n2`` symbols or numbers)."""
         import sympy
-
-        s = n1 + n2
 
         def rat(c: Fraction) -> Any:
             return sympy.Rational(c.numerator, c.denominator)
 
+        expanded: dict[tuple[int, int, int], Fraction] = {}
+        for (i, j), p in self.num.items():
+            for e, c in enumerate(p):
+                for t in range(e + 1):  # s^e = sum_t C(e, t) n1^t n2^(e-t)
+                    key = (i, j + t, e - t)
+                    expanded[key] = expanded.get(key, Fraction(0)) + c * comb(e, t)
         numerator = sympy.Add(
             *(
-                rat(c) * m**i * n1**j * s**e
-                for (i, j), p in self.num.items()
-                for e, c in enumerate(p)
+                sympy.Mul(rat(c), m**i, n1**j, n2**k)
+                for (i, j, k), c in sorted(expanded.items())
                 if c
             )
         )
         if len(self.den) == 1:
-            return sympy.expand(numerator)
-        den_s = sympy.Symbol("s")
-        factors = sympy.factor_list(
-            sympy.Add(*(rat(c) * den_s**e for e, c in enumerate(self.den) if c))
+            return numerator
+        s = sympy.Dummy("s")
+        content, factors = sympy.factor_list(
+            sympy.Add(*(rat(c) * s**e for e, c in enumerate(self.den) if c)), s
         )
-        denominator = rat(Fraction(1)) * sympy.Rational(factors[0])
-        for factor, power in factors[1]:
-            denominator *= factor.subs(den_s, s) ** power
-        return sympy.expand(numerator) / denominator
+        denominator = sympy.Mul(content, *(f.subs(s, n1 + n2) ** power for f, power in factors))
+        return numerator / denominator

@@ -166,13 +166,13 @@ def gaussian_moment(
         if kind == "exact":
             return _sympy(sum((c * value**e for e, c in poly.items()), Fraction(0)))
         b = value if kind == "symbol" else sympy.Float(value)
-        return sympy.Add(*(_sympy(c) * b**e for e, c in poly.items()))
+        return sympy.Add(*(sympy.Mul(_sympy(c), b**e) for e, c in poly.items()))
     terms = gaussian_terms(values, beta=None if kind == "float" else beta, engine=engine)
     m_expr = sympy.Integer(m_value) if isinstance(m_value, int) else m_value
     if kind == "exact" and isinstance(m_value, int):
         total = sum((c * m_value**i for (i, _), c in terms.items()), Fraction(0))
         return _sympy(total)
     if kind == "exact":  # the terms hold m^i only
-        return sympy.Add(*(_sympy(c) * m_expr**i for (i, _), c in terms.items()))
+        return sympy.Add(*(sympy.Mul(_sympy(c), m_expr**i) for (i, _), c in terms.items()))
     b = value if kind == "symbol" else sympy.Float(value)
-    return sympy.Add(*(_sympy(c) * m_expr**i * b**e for (i, e), c in terms.items()))
+    return sympy.Add(*(sympy.Mul(_sympy(c), m_expr**i, b**e) for (i, e), c in terms.items()))

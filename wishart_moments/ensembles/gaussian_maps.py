@@ -143,10 +143,14 @@ def _divide(poly: IntPoly, d: int) -> IntPoly:
     return out
 
 
+_HARER_ZAGIER: list[IntPoly] = [[0, 1], [0, 0, 1]]
+_LEDOUX: list[IntPoly] = []
+
+
 def harer_zagier(kmax: int) -> list[IntPoly]:
     """GUE ``T_k = E tr H^{2k}`` for ``k = 0..kmax`` as integer coefficient lists in ``m``."""
-    T: list[IntPoly] = [[0, 1], [0, 0, 1]]
-    for k in range(2, kmax + 1):
+    T = _HARER_ZAGIER
+    for k in range(len(T), kmax + 1):
         acc = [0] * (k + 2)
         _add_scaled(acc, 2 * (2 * k - 1), T[k - 1], 1)
         _add_scaled(acc, (k - 1) * (2 * k - 1) * (2 * k - 3), T[k - 2])
@@ -157,14 +161,14 @@ def harer_zagier(kmax: int) -> list[IntPoly]:
 def ledoux(kmax: int) -> list[IntPoly]:
     """GOE ``b_k = 2^k E tr H^{2k}`` for ``k = 0..kmax`` as integer coefficient lists in ``m``
     (``b_0 .. b_3`` by the Wick enumeration, then Ledoux's five-term recursion)."""
-    b: list[IntPoly] = []
-    for k in range(4):
+    b = _LEDOUX
+    for k in range(len(b), min(kmax, 3) + 1):
         terms = wick_moment([2 * k], 1) if k else {1: Fraction(1)}
         poly = [0] * (k + 2)
         for i, c in terms.items():
             poly[i] = int(c * 2**k)
         b.append(poly)
-    for k in range(4, kmax + 1):
+    for k in range(len(b), kmax + 1):
         c1, c2 = 2 * k - 3, (2 * k - 3) * (2 * k - 4) * (2 * k - 5)
         acc = [0] * (k + 2)
         # (4k-1)(2m-1) b_{k-1}
