@@ -38,7 +38,12 @@ from math import gcd
 
 from ..engines import _univariate as up
 from ..engines._parts import partitions_of
-from ..engines.jack import _bareiss_solve, _div_linear_int, _hom_eval, _rational_roots
+from ..engines.jack.inverse_at_identity import (
+    _bareiss_solve,
+    _div_linear_int,
+    _hom_eval,
+    _rational_roots,
+)
 from ._rational import RationalTerms
 
 Partition = tuple[int, ...]  # nonincreasing positive parts
