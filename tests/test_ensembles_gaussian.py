@@ -36,7 +36,8 @@ def test_first_moments() -> None:
 
 
 def test_published_goe_moments() -> None:
-    """E tr H^{2k} for the GOE (H_ii ~ N(0,1), H_ij ~ N(0,1/2)), Ledoux (2009), k = 2..6."""
+    """E tr H^{2k} for the GOE (H_ii ~ N(0,1), H_ij ~ N(0,1/2)), k = 2..6: the polynomials
+    published with Ledoux's recursion (Ledoux 2009), in this normalisation."""
     published = {
         2: (4, [5, 5, 2]),
         3: (8, [41, 52, 22, 5]),

@@ -121,6 +121,27 @@ def test_wishart_limit(beta: Fraction) -> None:
             assert limit == want, mu
 
 
+@pytest.mark.parametrize("channels", [(3, 5), (4, 4), (2, 7)])
+def test_published_conductance_statistics(channels: tuple[int, int]) -> None:
+    """Chaotic cavity with N1, N2 channels: the transmission eigenvalues are the Jacobi
+    ensemble with m = min, n1 = max, n2 = m - 1 + 2/beta (exponent b = 0). Published (Beenakker
+    1997): <G> = N1 N2/(N - 1 + 2/beta), var G = N1^2 N2^2/(N^2 (N^2 - 1)) (beta = 2) and
+    2 N1 (N1 + 1) N2 (N2 + 1)/(N (N + 1)^2 (N + 3)) (beta = 1), N = N1 + N2."""
+    N1, N2 = channels
+    N, m = N1 + N2, min(channels)
+    variance = {
+        2: sympy.Rational(N1**2 * N2**2, N**2 * (N**2 - 1)),
+        1: sympy.Rational(2 * N1 * (N1 + 1) * N2 * (N2 + 1), N * (N + 1) ** 2 * (N + 3)),
+    }
+    for beta in (1, 2, 4):
+        n2 = m - 1 + Fraction(2, beta)
+        mean = jacobi_moment([1], m=m, n1=max(channels), n2=n2, beta=beta)
+        assert mean == sympy.Rational(N1 * N2) / (N - 1 + sympy.Rational(2, beta))
+        if beta in variance:
+            second = jacobi_moment([1, 1], m=m, n1=max(channels), n2=n2, beta=beta)
+            assert second - mean**2 == variance[beta]
+
+
 def test_api_forms() -> None:
     value = jacobi_moment([2, 1], m=2, n1=5, n2=7)
     assert value == jacobi_moment([2, 1], m=2, n1=5, n2=7, engine="loop_equations")
