@@ -1,6 +1,6 @@
 """Monte Carlo samplers of the Wishart family, to check the exact moments against.
 
-Conventions (docs/beta.md, DESIGN section 7): ``X`` is ``m x n`` with iid standard entries of the
+Conventions (docs/beta.md): ``X`` is ``m x n`` with iid standard entries of the
 field, ``E|x|^2 = 1`` (real ``N(0, 1)``; complex ``(a + ib)/sqrt 2``; quaternion: four real parts
 of variance 1/4), ``S = X X^*``, ``W = Sigma^{1/2} S Sigma^{1/2}``, so ``E W = n Sigma`` for every
 ``beta``. Traces of quaternion matrices are real parts of the quaternion trace.
@@ -16,6 +16,11 @@ of variance 1/4), ``S = X X^*``, ``W = Sigma^{1/2} S Sigma^{1/2}``, so ``E W = n
   whose trace is twice the (real part of the) quaternion trace.
 * :func:`wishart_eigenvalues` and :func:`trace_power_sums` turn samples into the statistics
   ``prod_i tr(W^{parts_i})``.
+* The Gaussian and Jacobi beta-ensembles (docs/ensembles.md):
+  :func:`sample_gaussian_eigenvalues` (tridiagonal model, any beta),
+  :func:`sample_gaussian_matrix` (dense GOE / GUE), :func:`sample_jacobi_eigenvalues`
+  (Killip-Nenciu tridiagonal model, any beta) and :func:`sample_manova_eigenvalues`
+  (dense ``(A + B)^{-1} A``, beta = 1, 2).
 """
 
 from __future__ import annotations
