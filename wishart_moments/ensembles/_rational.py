@@ -72,12 +72,20 @@ class RationalTerms:
         def rat(c: Fraction) -> Any:
             return sympy.Rational(c.numerator, c.denominator)
 
+        scale, factors = Fraction(1), []
+        if len(self.den) > 1:  # den = content * prod factors (integer primitive factors)
+            x = sympy.Dummy("s")
+            content, factors = sympy.factor_list(
+                sympy.Add(*(rat(c) * x**e for e, c in enumerate(self.den) if c)), x
+            )
+            scale = 1 / Fraction(int(content.p), int(content.q))
+            factors = [f.subs(x, n1 + n2) ** power for f, power in factors]
         expanded: dict[tuple[int, int, int], Fraction] = {}
         for (i, j), p in self.num.items():
             for e, c in enumerate(p):
                 for t in range(e + 1):  # s^e = sum_t C(e, t) n1^t n2^(e-t)
                     key = (i, j + t, e - t)
-                    expanded[key] = expanded.get(key, Fraction(0)) + c * comb(e, t)
+                    expanded[key] = expanded.get(key, Fraction(0)) + c * comb(e, t) * scale
         numerator = sympy.Add(
             *(
                 sympy.Mul(rat(c), m**i, n1**j, n2**k)
@@ -85,11 +93,4 @@ class RationalTerms:
                 if c
             )
         )
-        if len(self.den) == 1:
-            return numerator
-        s = sympy.Dummy("s")
-        content, factors = sympy.factor_list(
-            sympy.Add(*(rat(c) * s**e for e, c in enumerate(self.den) if c)), s
-        )
-        denominator = sympy.Mul(content, *(f.subs(s, n1 + n2) ** power for f, power in factors))
-        return numerator / denominator
+        return numerator / sympy.Mul(*factors) if factors else numerator
