@@ -21,6 +21,7 @@ from wishart_moments.covariance import (
     power_sum_symbol,
 )
 from wishart_moments.engines import jack
+from wishart_moments.moments import BETA
 from wishart_moments.symbolic import m, n
 from wishart_moments.whole_matrices import MAX_K_FORWARD, MAX_K_INVERSE
 
@@ -234,9 +235,7 @@ def test_symbolic_beta_forward() -> None:
     exact = coefficient_matrices(4, beta=3)
     for name in ("C", "H", "D"):
         assert getattr(sym, name).subs(beta, 3).applyfunc(sympy.expand) == getattr(exact, name)
-    assert coefficient_matrices(2, beta=None).C[0, 0] == sympy.expand(
-        n**2 + (2 / sympy.Symbol("beta", positive=True) - 1) * n
-    )
+    assert coefficient_matrices(2, beta=None).C[0, 0] == sympy.expand(n**2 + (2 / BETA - 1) * n)
 
 
 def test_bad_arguments() -> None:
