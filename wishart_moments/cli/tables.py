@@ -46,6 +46,7 @@ BETA_HELP = (
     "'general' (the polynomial in n, m, alpha = 2/beta)"
 )
 GENERAL = ("general", "any")
+ENSEMBLE_HELP = "wishart (default) or gaussian: 2^K E tr H^(2K) in m and beta (gaussian/kNN.json)"
 
 
 def _is_general(text: str) -> bool:
@@ -76,6 +77,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "DIR/beta<B>/",
     )
     progress.add_arguments(gen)
+    gen.add_argument(
+        "--ensemble", choices=("wishart", "gaussian"), default="wishart", help=ENSEMBLE_HELP
+    )
     gen.set_defaults(func=_generate)
 
     show = subparsers.add_parser(
@@ -91,6 +95,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("--beta", default="1", metavar="B", help=BETA_HELP)
     show.add_argument(
         "--dir", metavar="DIR", help="an existing tables root to look in first (read only)"
+    )
+    show.add_argument(
+        "--ensemble", choices=("wishart", "gaussian"), default="wishart", help=ENSEMBLE_HELP
     )
     show.set_defaults(func=_show)
 
@@ -157,6 +164,10 @@ def _generate_general(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
+    if args.ensemble == "gaussian":
+        from .ensembles import generate_gaussian
+
+        return generate_gaussian(args)
     if _is_general(args.beta):
         return _generate_general(args)
     beta = check_beta(args.beta)
@@ -224,6 +235,10 @@ def _show_general(args: argparse.Namespace, k: int) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
+    if args.ensemble == "gaussian":
+        from .ensembles import show_gaussian
+
+        return show_gaussian(args)
     k = check_order(args.k)
     if _is_general(args.beta):
         return _show_general(args, k)
