@@ -1,0 +1,1 @@
+"""Noncentral Wishart moments (placeholder docstring, filled in later)."""
