@@ -27,7 +27,11 @@ from wishart_moments.engines import stein
 
 
 def _cold() -> None:
-    for fn in (stein._scalar_scaled, stein._inverse_rational, stein._forward_transitions):
+    for fn in (
+        stein.forward._scalar_scaled,
+        stein.inverse_symbolic._inverse_rational,
+        stein.forward._forward_transitions,
+    ):
         fn.cache_clear()
 
 

@@ -23,11 +23,11 @@ from wishart_moments.engines import jack, zonal
 
 def _clear() -> None:
     for fn in (
-        jack._basis,
-        jack._monomials_in_power_sums,
-        zonal._power_to_monomial,
-        jack._inverse_level,
-        jack._inverse_jack_factors,
+        jack.basis._basis,
+        zonal.basis._monomials_in_power_sums,
+        zonal.basis._power_to_monomial,
+        jack.inverse_at_identity._inverse_level,
+        jack.inverse._inverse_jack_factors,
     ):
         fn.cache_clear()
 

@@ -11,7 +11,7 @@ import pytest
 import sympy
 from cli_runner import run
 
-from wishart_moments._progress import ProgressBar
+from wishart_moments.cli.progress import ProgressBar
 from wishart_moments.coefficients import coefficient_matrix
 from wishart_moments.moments import BETA, moment, moment_expression
 from wishart_moments.symbolic import m, n

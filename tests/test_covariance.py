@@ -120,7 +120,7 @@ def test_d_operator_matches_explicit_derivative() -> None:
                 lam, a, sympy.Rational(alpha.numerator, alpha.denominator), sigma
             )
             fast = sympy.zeros(3, 3)
-            for lam2, a2, w in stein._forward_transitions(
+            for lam2, a2, w in stein.forward._forward_transitions(
                 lam, a, alpha.numerator, alpha.denominator
             ):
                 fast += sympy.Rational(w, alpha.denominator) * stein_reference.basis_element(

@@ -1,4 +1,4 @@
-"""Jack polynomials at any alpha and the Jack route to beta-Wishart moments (engines/jack.py)."""
+"""Jack polynomials at any alpha and the Jack route to beta-Wishart moments (engines/jack/)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from wishart_moments.engines import jack, zonal
 from wishart_moments.engines import jack_reference as ref
 from wishart_moments.engines._univariate import RatFun
+from wishart_moments.engines.jack import inverse as jack_inverse
+from wishart_moments.engines.jack import inverse_at_identity as jack_id
 from wishart_moments.engines.recursion import multi_trace_moment
 from wishart_moments.symbolic import m, n
 
@@ -319,9 +321,9 @@ def test_covariance_monte_carlo(beta: int) -> None:
 def test_inverse_loop_equations_equal_reference(beta: Fraction) -> None:
     for degree in range(1, 5):
         slow = ref.inverse_power_moments_reference(degree, beta)
-        num, den = jack._inverse_power_moments(degree, beta)
+        num, den = jack_id._inverse_power_moments(degree, beta)
         for lam, row in slow.items():
-            fast = [RatFun(jack._frac(x), jack._frac(den)) for x in num[lam]]
+            fast = [RatFun(jack_id._frac(x), jack_id._frac(den)) for x in num[lam]]
             assert fast == row, (beta, lam)
 
 
@@ -378,7 +380,7 @@ def test_inverse_cov_at_identity(beta: Fraction) -> None:
     points = [(F(61, 3), F(2)), (F(45, 2), F(5)), (F(30), F(7))]
     for mu in [(1,), (2,), (1, 1), (3,), (2, 1), (2, 2), (4, 1), (2, 2, 1)]:
         cov = jack.inverse_terms_cov(mu, beta)
-        num, den = jack._inverse_power_moments(sum(mu), beta)
+        num, den = jack_id._inverse_power_moments(sum(mu), beta)
         for n_value, m_value in points:
             a_value = beta * (n_value - m_value + 1) / 2 - 1
             via_jack = sum(
@@ -426,19 +428,19 @@ def test_inverse_without_rational_roots_falls_back_to_gcd(monkeypatch: pytest.Mo
     """With the root search disabled, the Q-gcd and SymPy-factor fallbacks give the same values."""
     beta = F(3, 2)
     expected = {mu: jack.inverse_moment_cov(mu, beta) for mu in [(2,), (2, 1), (1, 1, 1)]}
-    for fn in (jack._inverse_level, jack._inverse_jack_factors):
+    for fn in (jack_id._inverse_level, jack_inverse._inverse_jack_factors):
         fn.cache_clear()
-    monkeypatch.setattr(jack, "_rational_roots", lambda p, bound: ({}, p))
+    monkeypatch.setattr(jack_id, "_rational_roots", lambda p, bound: ({}, p))
     try:
         for mu, value in expected.items():
             got = jack.inverse_moment_cov(mu, beta)
             assert sympy.cancel(got - value) == 0, mu
-            num, den = jack._inverse_power_moments(sum(mu), beta)
+            num, den = jack_id._inverse_power_moments(sum(mu), beta)
             slow = ref.inverse_power_moments_reference(sum(mu), beta)
             for lam, row in slow.items():
-                assert [RatFun(jack._frac(x), jack._frac(den)) for x in num[lam]] == row
+                assert [RatFun(jack_id._frac(x), jack_id._frac(den)) for x in num[lam]] == row
     finally:
-        for fn in (jack._inverse_level, jack._inverse_jack_factors):
+        for fn in (jack_id._inverse_level, jack_inverse._inverse_jack_factors):
             fn.cache_clear()
 
 

@@ -1,7 +1,7 @@
 """Cross-checks of the Jack route against the other helpers' engines (exact agreement).
 
-* Sigma = I, any beta: Jack (engines/jack.py) == loop equations (engines/loop_equations.py);
-* any Sigma, beta in {1, 2, 4}: Jack == the Stein recursion (engines/stein.py), forward;
+* Sigma = I, any beta: Jack (engines/jack/) == loop equations (engines/loop_equations.py);
+* any Sigma, beta in {1, 2, 4}: Jack == the Stein recursion (engines/stein/), forward;
 * inverse moments: Jack (loop equations for E tr S^{-k}, then d_kappa) ==
   covariance.moment_expression_cov (the Stein route), compared exactly at rational points.
 

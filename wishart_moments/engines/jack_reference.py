@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ._parts import partitions_of as _partitions
+from ._parts import z_lambda as _z
 from ._univariate import RatFun, solve, trim
-from .jack import loop_equations
-from .zonal import _partitions, _z
+from .jack.inverse_at_identity import loop_equations
 
 Partition = tuple[int, ...]
 

@@ -14,7 +14,7 @@ import argparse
 import time
 from typing import Any
 
-from ._validation import check_order
+from .._validation import check_order
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -38,7 +38,7 @@ def _clean(terms: dict) -> dict:
 
 
 def _forward_checks(mu: tuple[int, ...]) -> list[tuple[str, bool]]:
-    from .engines import jack, permutations, stein
+    from ..engines import jack, permutations, stein
 
     out = []
     for beta in (1, 2, 4):
@@ -55,8 +55,8 @@ def _forward_checks(mu: tuple[int, ...]) -> list[tuple[str, bool]]:
 def _inverse_checks(mu: tuple[int, ...]) -> list[tuple[str, bool]]:
     import sympy
 
-    from .covariance import moment_expression_cov
-    from .engines import jack
+    from ..covariance import moment_expression_cov
+    from ..engines import jack
 
     out = []
     for beta in (1, 2, 4):
@@ -67,7 +67,7 @@ def _inverse_checks(mu: tuple[int, ...]) -> list[tuple[str, bool]]:
 
 
 def _verify_cov(args: argparse.Namespace) -> int:
-    from .engines._parts import partitions_of as _partitions
+    from ..engines._parts import partitions_of as _partitions
 
     kmax = check_order(args.kmax, name="--kmax", max_k=12, why=" (Wick enumeration and Jack)")
     ikmax = check_order(args.inverse_kmax, name="--inverse-kmax", max_k=8, why=" (Jack route)")

@@ -15,7 +15,7 @@ import sys
 from fractions import Fraction
 from typing import Any
 
-from ._validation import check_beta
+from .._validation import check_beta
 
 FORMATS = ("sympy", "latex", "json")
 GENERAL_BETA = ("general", "beta", "any")
@@ -93,7 +93,7 @@ def parse_exact(text: str, name: str) -> Any:
 def parse_cov(text: str) -> list[list[Any]]:
     """``"2,1;1,3"`` -> ``[[2, 1], [1, 3]]`` as SymPy ``Rational`` entries
     (:func:`wishart_moments.covariance.parse_cov_text`), checked to be square."""
-    from .covariance import parse_cov_text
+    from ..covariance import parse_cov_text
 
     matrix = parse_cov_text(";".join(row for row in text.split(";") if row.strip()))  # ';;' ok
     if any(len(row) != len(matrix) for row in matrix):
@@ -106,7 +106,7 @@ def read_cov_file(path: str) -> Any:
     """Sigma from ``.npy`` (a float array) or ``.json`` (nested lists; strings such as '1/2'), by
     :func:`wishart_moments.covariance.load_cov_file`; JSON decimals are then read exactly, as
     ``--cov`` entries are."""
-    from .covariance import load_cov_file
+    from ..covariance import load_cov_file
 
     data = load_cov_file(path)
     if not isinstance(data, list):
@@ -126,9 +126,9 @@ def _compute(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
     """The result (SymPy expression, matrix or dict of expressions) and what was asked."""
     import sympy
 
-    from . import moments
-    from .symbolic import m as m_symbol
-    from .symbolic import n as n_symbol
+    from .. import moments
+    from ..symbolic import m as m_symbol
+    from ..symbolic import n as n_symbol
 
     parts = parse_parts(args.parts)
     beta = _beta(args.beta)
@@ -166,12 +166,12 @@ def _compute(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
         "symbolic": args.symbolic,
     }
     if general_cov or (args.symbolic and cov is None and (power or args.inverse)):
-        from .covariance import moment_expression_cov
+        from ..covariance import moment_expression_cov
 
         asked["cov"] = "general"
         return moment_expression_cov(parts, beta=beta, inverse=args.inverse, power=power), asked
     if power:
-        from .covariance import moment_matrix
+        from ..covariance import moment_matrix
 
         if cov is None:
             if m is None or m.free_symbols:

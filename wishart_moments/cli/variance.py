@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from ._validation import check_positive_real
+from .._validation import check_positive_real
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _variance(args: argparse.Namespace) -> int:
-    from .variance import output_variance
+    from ..variance import output_variance
 
     if args.sigma is not None:
         sigma2 = check_positive_real(args.sigma, "sigma") ** 2
@@ -73,7 +73,7 @@ def _variance(args: argparse.Namespace) -> int:
 
 
 def _solve(args: argparse.Namespace) -> int:
-    from .variance import solve_sigma2
+    from ..variance import solve_sigma2
 
     sigma2 = solve_sigma2(
         args.m, args.n, args.target, alpha=args.alpha, gamma=args.gamma, tol=args.tol

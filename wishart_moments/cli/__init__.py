@@ -1,21 +1,23 @@
 """Command line ``wishart-moments``: exact moments (any beta), the tables, the LDLT variance.
 
-Each group of subcommands lives in a module ``wishart_moments/_cli_<group>.py`` exposing
-``register(subparsers)``; every subcommand sets ``func(args) -> int``. Errors in the user's input
-print one line on stderr and exit with status 2, never a traceback.
+Each group of subcommands lives in a module ``wishart_moments/cli/<group>.py`` (one of
+``SUBCOMMAND_MODULES``) exposing ``register(subparsers)``; every subcommand sets
+``func(args) -> int``. Errors in the user's input print one line on stderr and exit with status
+2, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
 import sys
 from collections.abc import Sequence
 
-from . import __version__
+from .. import __version__
 
 PROG = "wishart-moments"
+#: The modules of this package that register subcommands, in the order of ``--help``.
+SUBCOMMAND_MODULES = ("covariance", "moment", "tables", "variance")
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -29,10 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _OneLineParser(prog=PROG, description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_OneLineParser)
-    package = importlib.import_module(__package__)
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        if info.name.startswith("_cli_"):
-            importlib.import_module(f"{__package__}.{info.name}").register(sub)
+    for name in SUBCOMMAND_MODULES:
+        importlib.import_module(f"{__package__}.{name}").register(sub)
     return parser
 
 

@@ -11,9 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from ._progress import ProgressBar
-from ._validation import ENGINES, check_beta, check_order
-from .coefficients import (
+from .._validation import ENGINES, check_beta, check_order
+from ..coefficients import (
     check_engine_beta,
     check_engine_order,
     coefficient_matrix,
@@ -22,9 +21,9 @@ from .coefficients import (
     engine_limit,
     engines_for_beta,
 )
-from .layout import CoefficientMatrix
-from .paper import PAPER_KMAX, paper_differences
-from .tables import (
+from ..layout import CoefficientMatrix
+from ..paper import PAPER_KMAX, paper_differences
+from ..tables import (
     FIELDS,
     beta_directory,
     default_directory,
@@ -34,6 +33,7 @@ from .tables import (
     read_table,
     table_filename,
 )
+from .progress import ProgressBar
 
 FORMATS = ("matrix", "sympy", "latex", "json")
 # Largest k that `verify` recomputes by default with the engines that get slow with k.
@@ -115,8 +115,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _generate_general(args: argparse.Namespace) -> int:
-    from .engines.loop_equations import moment_terms
-    from .tables import save_polynomial
+    from ..engines.loop_equations import moment_terms
+    from ..tables import save_polynomial
 
     if args.engine not in (None, "loop_equations"):
         raise ValueError(
@@ -186,16 +186,16 @@ def _describe(beta: object) -> str:
 def _show_general(args: argparse.Namespace, k: int) -> int:
     import sympy
 
-    from .moments import BETA
-    from .symbolic import m, n
-    from .tables import dumps_polynomial, load_polynomial
+    from ..moments import BETA
+    from ..symbolic import m, n
+    from ..tables import dumps_polynomial, load_polynomial
 
     if args.engine not in (None, "loop_equations"):
         raise ValueError(
             f"--beta general is computed by engine loop_equations, not {args.engine!r}"
         )
     if args.engine:
-        from .engines.loop_equations import moment_terms
+        from ..engines.loop_equations import moment_terms
 
         terms = moment_terms([k])
     else:
@@ -234,7 +234,7 @@ def _show(args: argparse.Namespace) -> int:
     elif args.format in ("sympy", "latex"):
         import sympy
 
-        from .symbolic import table_expression
+        from ..symbolic import table_expression
 
         expr = table_expression(cm)
         print(sympy.latex(expr) if args.format == "latex" else sympy.sstr(expr))
@@ -272,8 +272,8 @@ def _verify_engines(reference: str, kmax: int, caps: dict[str, int]) -> dict[str
 def _verify_general(args: argparse.Namespace, kmax: int) -> int:
     """The general-beta polynomials: recomputed, specialised to alpha = 2 and alpha = 1 and
     compared with the real recursion and the complex three-term recursion, and the files."""
-    from .engines.loop_equations import moment_terms
-    from .tables import read_polynomial
+    from ..engines.loop_equations import moment_terms
+    from ..tables import read_polynomial
 
     root = Path(args.dir) if args.dir else default_directory()
     failures: list[str] = []
@@ -281,7 +281,7 @@ def _verify_general(args: argparse.Namespace, kmax: int) -> int:
     if engine_available("jack"):
         import importlib
 
-        jack = importlib.import_module(f"{__package__}.engines.jack")
+        jack = importlib.import_module("..engines.jack", __package__)
         if not hasattr(jack, "moment_terms_general"):
             jack = None
     print(
