@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 from .._validation import check_beta
+from . import noncentral
 
 FORMATS = ("sympy", "latex", "json")
 GENERAL_BETA = ("general", "beta", "any")
@@ -61,6 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="R",
         help="matrix-valued E[prod tr(W^(parts_i)) W^R] (W^(-R) with --inverse)",
     )
+    noncentral.add_moment_arguments(cmd)
     cmd.set_defaults(func=_moment)
 
 
@@ -141,6 +143,8 @@ def _compute(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
         cov = read_cov_file(args.cov_file)
     elif args.cov is not None and not general_cov:
         cov = parse_cov(args.cov)
+    if noncentral.wants_noncentral(args):
+        return noncentral.compute_moment(args, cov, general_cov)
     if beta is None:
         beta = sympy.Symbol("beta", positive=True)
     if general_cov and not args.symbolic:

@@ -1,0 +1,530 @@
+"""Noncentral Wishart moments, exact or in floating point, and their symbolic forms.
+
+``W = Y Y^*``, ``Y = X + M`` (``m x n``), the columns of ``X`` iid ``N_m(0, Sigma)``: real for
+``beta = 1``, circular complex for ``beta = 2``; the moments depend on ``M`` only through
+``Omega = M M^*`` and ``E W = n Sigma + Omega``.
+
+* :func:`noncentral_moment`: ``E prod_i tr(W^{parts_i})`` at given ``n``, ``Omega`` (or ``M``),
+  ``Sigma`` (default ``I``);
+* :func:`noncentral_moment_matrix`: ``E[prod_i tr(W^{parts_i}) W^power]``;
+* :func:`noncentral_moment_expression`: at ``Sigma = I`` (or ``sigma^2 I``) a polynomial in
+  ``n``, ``m``, ``w_j = tr Omega^j``; for a general ``Sigma`` a polynomial in ``n`` and one symbol
+  per cyclic word (:func:`~.words.word_symbol`); with ``power > 0`` the coefficients of the open
+  words ``{word: expr}``;
+* :func:`evaluate_words`: such an expression (or dict) at numeric matrices.
+
+Engines (``engine=``): ``"wick"`` (default; the Numba kernel of the Wick sum by levels,
+:mod:`.wick`), ``"contractions"`` (the same recursion in Python, exact integers of any size: the
+engine at ``Sigma = I``), ``"stein"`` (integration by parts, :mod:`.stein`). All give the same
+exact terms; ``wishart-moments verify-noncentral`` checks it.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import sympy
+
+from ..engines._parts import integer_items
+from . import contractions, stein, wick
+from .parameters import omega_from_mean, parse_omega, parse_sigma, shape
+from .words import (
+    M_SYMBOL,
+    N_SYMBOL,
+    ExactComplexMatrix,
+    ExactMatrix,
+    Gaussian,
+    WordValues,
+    compress,
+    word_of_symbol,
+    word_symbol,
+)
+
+__all__ = [
+    "INVERSE_REFUSAL",
+    "MAX_DEGREE_IDENTITY",
+    "MAX_DEGREE_NUMERIC",
+    "MAX_DEGREE_WORDS",
+    "evaluate_words",
+    "noncentral_moment",
+    "noncentral_moment_expression",
+    "noncentral_moment_matrix",
+]
+
+#: Largest ``sum(parts) + power`` for a general ``Sigma`` with exact or symbolic results (the
+#: words engine; degree 12 takes about 2 s, each further degree about 2.5 times longer).
+MAX_DEGREE_WORDS = 14
+#: The same with floating-point ``n``, ``Sigma``, ``Omega`` (``n`` multiplied in as it goes).
+MAX_DEGREE_NUMERIC = 16
+#: Largest degree at ``Sigma = I`` (commutative words: powers of ``Omega``; exact integers).
+MAX_DEGREE_IDENTITY = 30
+
+ENGINES = ("wick", "contractions", "stein")
+
+INVERSE_REFUSAL = (
+    "inverse=True cannot be combined with mean or omega: moments of the inverse of a noncentral "
+    "Wishart are infinite series (hypergeometric functions of Sigma^-1 Omega), not polynomials"
+)
+
+
+def _split_parts(parts: Any) -> tuple[tuple[int, ...], int]:
+    """Nonzero parts (nonincreasing) and the number of zero parts (``tr W^0 = m``)."""
+    if isinstance(parts, numbers.Integral) and not isinstance(parts, bool):
+        parts = [parts]
+    if isinstance(parts, (str, bytes)):
+        raise ValueError(f"parts must be a sequence of nonnegative integers, got {parts!r}")
+    items = integer_items(
+        parts,
+        minimum=0,
+        not_iterable="parts must be a sequence of nonnegative integers, got {parts!r}",
+        bad_item="parts must be nonnegative integers (0 is tr W^0 = m), got {p!r} in {items!r}",
+    )
+    rest = tuple(sorted((p for p in items if p), reverse=True))
+    return rest, len(items) - len(rest)
+
+
+def _check_beta(beta: object) -> int:
+    if isinstance(beta, bool) or beta not in (1, 2):
+        raise ValueError(
+            f"beta must be 1 (real) or 2 (complex) for noncentral moments, got {beta!r}"
+        )
+    return int(beta)  # type: ignore[call-overload]
+
+
+def _check_power(power: object) -> int:
+    if isinstance(power, bool) or not isinstance(power, numbers.Integral) or power < 0:
+        raise ValueError(f"power must be a nonnegative integer, got {power!r}")
+    return int(power)
+
+
+def _check_degree(degree: int, identity: bool, numeric: bool) -> None:
+    if identity:
+        limit, what = MAX_DEGREE_IDENTITY, "at Sigma = I"
+        more = ""
+    elif numeric:
+        limit, what = MAX_DEGREE_NUMERIC, "for a general Sigma in floating point"
+        more = "; Sigma = I (cov=None) goes to degree " + str(MAX_DEGREE_IDENTITY)
+    else:
+        limit, what = MAX_DEGREE_WORDS, "for a general Sigma, exact or symbolic"
+        more = (
+            f"; float input goes to degree {MAX_DEGREE_NUMERIC}, Sigma = I to {MAX_DEGREE_IDENTITY}"
+        )
+    if degree > limit:
+        raise ValueError(
+            f"noncentral moments of order sum(parts) + power = {degree} are beyond this engine: "
+            f"the limit {what} is {limit} (the number of words grows about 2.2 times per "
+            f"order){more}"
+        )
+
+
+def _check_n(n: object) -> Any:
+    """``n`` as int / Fraction / float, or a SymPy expression (symbolic)."""
+    if isinstance(n, bool) or n is None:
+        raise ValueError(f"n must be a positive number or a SymPy symbol, got {n!r}")
+    if isinstance(n, sympy.Basic):
+        if not n.is_number:
+            return n
+        if n.is_Rational:
+            n = Fraction(int(n.p), int(n.q))
+        elif n.is_real:
+            n = float(n)
+        else:
+            raise ValueError(f"n must be a positive real number, got {n}")
+    if isinstance(n, numbers.Integral):
+        n = int(n)
+    elif isinstance(n, numbers.Rational):
+        n = Fraction(int(n.numerator), int(n.denominator))
+    elif isinstance(n, numbers.Real):
+        n = float(n)
+        if not np.isfinite(n):
+            raise ValueError(f"n must be a finite positive number, got {n!r}")
+    else:
+        raise ValueError(f"n must be a positive number or a SymPy symbol, got {n!r}")
+    if not n > 0:
+        raise ValueError(f"n must be positive (the degrees of freedom), got {n!r}")
+    return n
+
+
+def _terms(mu: tuple[int, ...], power: int, beta: int, identity: bool, engine: str) -> dict:
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(map(repr, ENGINES))}, got {engine!r}")
+    if engine == "stein":
+        return stein.matrix_terms(mu, power, beta, identity)
+    if engine == "contractions" or identity or sum(mu) + power > wick.MAX_DEGREE:
+        return contractions.matrix_terms(mu, power, beta, identity)
+    return wick.matrix_terms(mu, power, beta, identity)
+
+
+# ---------------------------------------------------------------------------------------------
+# numbers
+
+
+class _Setting:
+    """``Omega`` and ``Sigma`` validated, as one kind of arithmetic (exact or float)."""
+
+    def __init__(self, mean: Any, omega: Any, cov: Any, beta: int, n: Any) -> None:
+        if (mean is None) == (omega is None):
+            raise ValueError("give either mean (the m x n mean M) or omega (M M^*), not both")
+        if mean is not None:
+            if not isinstance(n, int) and not (isinstance(n, Fraction) and n.denominator == 1):
+                raise ValueError(
+                    f"a mean M (m x n) needs an integer n, got n={n!r}; give omega = M M^* instead"
+                )
+            cols = shape(_as_matrix(mean, beta))[1]
+            if cols != int(n):
+                raise ValueError(f"mean has {cols} columns but n={n}: M is m x n")
+            self.omega = omega_from_mean(mean, beta)
+        else:
+            self.omega = parse_omega(omega, beta)
+        self.m = shape(self.omega)[0]
+        self.scalar: Any = None  # Sigma = scalar * I
+        if cov is None:
+            self.scalar = 1
+            self.sigma = None
+        else:
+            self.sigma = parse_sigma(cov, beta)
+            if shape(self.sigma)[0] != self.m:
+                raise ValueError(
+                    f"cov is {shape(self.sigma)[0]} x {shape(self.sigma)[0]} but omega is "
+                    f"{self.m} x {self.m}"
+                )
+            self.scalar = _scalar_multiple(self.sigma)
+        self.numeric = isinstance(self.omega, np.ndarray) or isinstance(self.sigma, np.ndarray)
+        if not self.numeric and self.sigma is not None:
+            if isinstance(self.omega, ExactComplexMatrix) != isinstance(
+                self.sigma, ExactComplexMatrix
+            ):
+                self.omega, self.sigma = _complex(self.omega), _complex(self.sigma)
+        if self.numeric:
+            self.omega = _to_array(self.omega)
+            if self.sigma is not None:
+                self.sigma = _to_array(self.sigma)
+            if self.scalar is not None:
+                self.scalar = float(self.scalar)
+        sigma = self.sigma
+        if sigma is None:
+            sigma = np.eye(self.m) if self.numeric else _identity(self.m)
+            if isinstance(self.omega, ExactComplexMatrix):
+                sigma = _complex(sigma)
+        self.values = WordValues(sigma, self.omega, self.m)
+
+    @property
+    def identity(self) -> bool:
+        return self.scalar is not None
+
+
+def _as_matrix(obj: Any, beta: int) -> Any:
+    from .parameters import parse_matrix
+
+    return parse_matrix(obj, "mean", beta)
+
+
+def _identity(m: int) -> ExactMatrix:
+    return ExactMatrix([[Fraction(int(i == j)) for j in range(m)] for i in range(m)])
+
+
+def _complex(a: Any) -> ExactComplexMatrix:
+    if isinstance(a, ExactComplexMatrix):
+        return a
+    return ExactComplexMatrix(a.rows, [[Fraction(0)] * len(r) for r in a.rows])
+
+
+def _to_array(a: Any) -> np.ndarray:
+    if isinstance(a, np.ndarray):
+        return a
+    if isinstance(a, ExactMatrix):
+        return np.array([[float(x) for x in r] for r in a.rows])
+    return np.array(a.re, dtype=float) + 1j * np.array(a.im, dtype=float)
+
+
+def _scalar_multiple(sigma: Any) -> Any:
+    """``c`` if ``sigma = c I``, else ``None``."""
+    if isinstance(sigma, np.ndarray):
+        c = sigma[0, 0]
+        return float(c.real) if np.array_equal(sigma, c * np.eye(len(sigma))) else None
+    if isinstance(sigma, ExactComplexMatrix):
+        if any(x for r in sigma.im for x in r):
+            return None
+        rows = sigma.re
+    else:
+        rows = sigma.rows
+    c = rows[0][0]
+    ok = all(rows[i][j] == (c if i == j else 0) for i in range(len(rows)) for j in range(len(rows)))
+    return c if ok else None
+
+
+def _to_sympy(x: Any) -> Any:
+    if isinstance(x, Gaussian):
+        return x.sympy() if x.im else sympy.Rational(x.re)
+    if isinstance(x, (int, Fraction)):
+        return sympy.Rational(x)
+    if isinstance(x, (complex, np.complexfloating)):
+        x = complex(x)
+        return (
+            sympy.Float(x.real) + sympy.I * sympy.Float(x.imag) if x.imag else sympy.Float(x.real)
+        )
+    if isinstance(x, (float, np.floating)):
+        return sympy.Float(float(x))
+    return sympy.sympify(x)
+
+
+def _sum_terms(terms: dict, setting: _Setting, n: Any, power: int, degree: int) -> Any:
+    """``sum c n^e prod tr(closed) open``: a number (or a polynomial in a symbolic ``n``), or a
+    matrix (``power > 0``) as ``{open word: value}`` then assembled."""
+    values = setting.values
+    scale = setting.scalar if setting.identity else None
+    symbolic = isinstance(n, sympy.Basic)
+    by_open: dict[str, dict[int, Any]] = {}
+    for (closed, word), poly in terms.items():
+        value = values.product(closed)
+        if scale is not None and scale != 1:
+            omegas = word.count("O") + sum(w.count("O") for w in closed)
+            value = value * scale ** (degree - omegas)
+        target = by_open.setdefault(word, {})
+        if symbolic:
+            for e, c in poly.items():
+                target[e] = target.get(e, 0) + c * value
+        else:
+            coeff = sum(c * n**e for e, c in poly.items())
+            target[0] = target.get(0, 0) + coeff * value
+    out: dict[str, Any] = {}
+    for word, poly in by_open.items():
+        if symbolic:
+            out[word] = sympy.Add(*(_to_sympy(c) * n**e for e, c in poly.items()))
+        else:
+            out[word] = poly[0]
+    return out
+
+
+def _assemble(by_open: dict[str, Any], setting: _Setting, power: int) -> Any:
+    if not power:
+        value = by_open.get("", 0)
+        if isinstance(value, Gaussian) and value.im == 0:
+            value = value.re
+        if isinstance(value, complex):
+            value = value.real
+        return sympy.expand(_to_sympy(value))
+    size = setting.m
+    result = sympy.zeros(size, size)
+    numeric_total: Any = None
+    for word, coeff in by_open.items():
+        mat = setting.values.matrix(word) if word else None
+        if setting.numeric and not isinstance(coeff, sympy.Basic):
+            part = coeff * (np.eye(size) if mat is None else mat)
+            numeric_total = part if numeric_total is None else numeric_total + part
+            continue
+        entries = _matrix_entries(mat, size)
+        c = _to_sympy(coeff)
+        result += sympy.Matrix(size, size, [sympy.expand(c * x) for x in entries])
+    if numeric_total is not None:
+        numeric_total = (numeric_total + numeric_total.conj().T) / 2
+        result += sympy.Matrix(size, size, [_to_sympy(x) for x in numeric_total.ravel()])
+    return result
+
+
+def _matrix_entries(mat: Any, size: int) -> list[Any]:
+    if mat is None:
+        return [sympy.Integer(int(i == j)) for i in range(size) for j in range(size)]
+    if isinstance(mat, np.ndarray):
+        return [_to_sympy(x) for x in mat.ravel()]
+    if isinstance(mat, ExactMatrix):
+        return [sympy.Rational(x) for r in mat.rows for x in r]
+    return [
+        _to_sympy(Gaussian(x, y))
+        for r, s in zip(mat.re, mat.im, strict=True)
+        for x, y in zip(r, s, strict=True)
+    ]
+
+
+def _numeric_terms(mu: tuple[int, ...], power: int, beta: int, n: float) -> dict:
+    """Float path: the kernel with ``n`` multiplied in (every ``e`` is 0)."""
+    import numpy as np
+
+    from ..kernels import noncentral as kernel
+
+    hi = wick._pack([(0, k) for k in mu])
+    his, los, _es, cs = kernel.expand_at(
+        np.int64(hi), np.int64(1 << power), sum(mu) + power, beta == 1, False, float(n)
+    )
+    out: dict = {}
+    for h, lo, c in zip(his.tolist(), los.tolist(), cs.tolist(), strict=True):
+        out[(wick._closed(h), wick._word(lo))] = {0: c}
+    return out
+
+
+def _compute(
+    parts: Any, power: int, n: Any, mean: Any, omega: Any, cov: Any, beta: Any, engine: str
+) -> tuple[dict, _Setting, int, int]:
+    beta = _check_beta(beta)
+    mu, zeros = _split_parts(parts)
+    power = _check_power(power)
+    n = _check_n(n)
+    setting = _Setting(mean, omega, cov, beta, n)
+    degree = sum(mu) + power
+    numeric = setting.numeric or isinstance(n, float)
+    _check_degree(degree, setting.identity, numeric and not isinstance(n, sympy.Basic))
+    if (
+        numeric
+        and not setting.identity
+        and not isinstance(n, sympy.Basic)
+        and engine == "wick"
+        and degree <= wick.MAX_DEGREE
+    ):
+        if not setting.numeric:  # exact matrices, float n: evaluate in floating point
+            setting.values = WordValues(
+                _to_array(setting.values._letters["S"]), _to_array(setting.omega), setting.m
+            )
+            setting.numeric = True
+        terms = _numeric_terms(mu, power, beta, n)
+        by_open = _sum_terms(terms, setting, 1, power, degree)
+    else:
+        terms = _terms(mu, power, beta, setting.identity, engine)
+        by_open = _sum_terms(terms, setting, n, power, degree)
+    return by_open, setting, zeros, power
+
+
+def noncentral_moment(
+    parts: Iterable[int] | int,
+    *,
+    n: Any,
+    mean: Any = None,
+    omega: Any = None,
+    cov: Any = None,
+    m: Any = None,
+    beta: Any = 1,
+    engine: str = "wick",
+    inverse: bool = False,
+) -> sympy.Expr:
+    """``E prod_i tr(W^{parts_i})`` for the noncentral Wishart ``W = (X + M)(X + M)^*``.
+
+    Give ``mean`` (``M``, ``m x n``; needs an integer ``n``) or ``omega`` (``M M^*``, Hermitian
+    positive semidefinite), not both; ``cov`` is ``Sigma`` (default ``I``). Exact input (ints,
+    Fractions, SymPy Rationals, Gaussian rationals for ``beta = 2``) gives an exact SymPy number;
+    any float gives a SymPy Float; a symbolic ``n`` gives a polynomial in it. ``m``, if given,
+    must match ``omega``. A part 0 is ``tr W^0 = m``. ``inverse=True`` is refused (the inverse
+    moments are infinite series).
+    """
+    if inverse:
+        raise ValueError(INVERSE_REFUSAL)
+    by_open, setting, zeros, _ = _compute(parts, 0, n, mean, omega, cov, beta, engine)
+    if m is not None and m != setting.m:
+        raise ValueError(f"m={m!r} does not match the {setting.m} x {setting.m} omega")
+    value = _assemble(by_open, setting, 0)
+    return value * setting.m**zeros if zeros else value
+
+
+def noncentral_moment_matrix(
+    parts: Iterable[int],
+    power: int,
+    *,
+    n: Any,
+    mean: Any = None,
+    omega: Any = None,
+    cov: Any = None,
+    beta: Any = 1,
+    engine: str = "wick",
+    inverse: bool = False,
+) -> sympy.Matrix:
+    """The ``m x m`` matrix ``E[prod_i tr(W^{parts_i}) W^power]`` (see :func:`noncentral_moment`);
+    ``E W = n Sigma + Omega``."""
+    if inverse:
+        raise ValueError(INVERSE_REFUSAL)
+    by_open, setting, zeros, power = _compute(parts, power, n, mean, omega, cov, beta, engine)
+    value = _assemble(by_open, setting, power)
+    return value * setting.m**zeros if zeros else value
+
+
+def noncentral_moment_expression(
+    parts: Iterable[int] | int,
+    *,
+    beta: Any = 1,
+    cov: Any = None,
+    power: int = 0,
+    engine: str = "wick",
+) -> sympy.Expr | dict[str, sympy.Expr]:
+    """The moment as a SymPy polynomial.
+
+    ``cov=None`` (``Sigma = I``) or a scalar ``c`` (``Sigma = c I``, e.g. ``sigma**2``): a
+    polynomial in ``n``, ``m`` and ``w_j = tr Omega^j`` (symbols ``n``, ``m``, ``w1``, ...).
+    ``cov="general"``: a polynomial in ``n`` and the word symbols (``p_j = tr Sigma^j``,
+    ``w_j``, and ``t_<word>`` for mixed words; :func:`~.words.word_symbol`). With ``power > 0``:
+    ``{open word: coefficient}``, words written as in :func:`~.words.compress` (``"I"``,
+    ``"O2"``, ``"SO"``, ...). All symbols are assumption-free, so ``subs`` takes numbers.
+    """
+    beta = _check_beta(beta)
+    mu, zeros = _split_parts(parts)
+    power = _check_power(power)
+    general = isinstance(cov, str) and cov == "general"
+    if isinstance(cov, str) and not general:
+        raise ValueError(f"cov must be None, a scalar or 'general', got {cov!r}")
+    if not general and cov is not None:
+        if isinstance(cov, (list, tuple, np.ndarray, sympy.MatrixBase)):
+            raise ValueError(
+                "cov in noncentral_moment_expression is None, a scalar (Sigma = c I) or "
+                "'general'; for a given matrix use noncentral_moment(..., cov=Sigma)"
+            )
+        scale = sympy.sympify(cov)
+    else:
+        scale = sympy.Integer(1)
+    degree = sum(mu) + power
+    _check_degree(degree, not general, False)
+    terms = _terms(mu, power, beta, not general, engine)
+    out: dict[str, list[Any]] = {}
+    for (closed, word), poly in terms.items():
+        factors: list[Any] = [word_symbol(w, beta) for w in closed]
+        if not general and scale != 1:
+            omegas = word.count("O") + sum(w.count("O") for w in closed)
+            factors.append(scale ** (degree - omegas))
+        mono = sympy.Mul(*factors)
+        coeff = sympy.Add(*(sympy.Integer(c) * N_SYMBOL**e for e, c in poly.items()))
+        out.setdefault(word, []).append(coeff * mono)
+    factor = M_SYMBOL**zeros
+    exprs = {w: sympy.expand(factor * sympy.Add(*v)) for w, v in out.items()}
+    if not power:
+        return exprs.get("", sympy.Integer(0))
+    return {compress(w): e for w, e in sorted(exprs.items(), key=lambda kv: (len(kv[0]), kv[0]))}
+
+
+def evaluate_words(
+    expr: sympy.Expr | dict[str, sympy.Expr],
+    *,
+    omega: Any = None,
+    mean: Any = None,
+    cov: Any = None,
+    n: Any = None,
+    beta: Any = 1,
+) -> Any:
+    """An expression of :func:`noncentral_moment_expression` at numeric matrices.
+
+    Every word symbol (``m``, ``p_j``, ``w_j``, ``t_<word>``) is replaced by its value at
+    ``Sigma = cov`` (default ``I``) and ``Omega = omega`` (or ``mean mean^*``), exactly for exact
+    input; ``n`` (a number or ``None`` to keep the symbol) is substituted too. A dict of open-word
+    coefficients gives the ``m x m`` matrix ``sum coefficient * word``.
+    """
+    beta = _check_beta(beta)
+    n_value = None if n is None else _check_n(n)
+    setting = _Setting(mean, omega, cov, beta, n_value if n_value is not None else 1)
+    values = setting.values
+
+    def subs(e: sympy.Expr) -> sympy.Expr:
+        mapping: dict[Any, Any] = {}
+        for sym in e.free_symbols:
+            if sym == N_SYMBOL:
+                if n_value is not None:
+                    mapping[sym] = _to_sympy(n_value)
+                continue
+            word = word_of_symbol(sym)  # type: ignore[arg-type]
+            if word is not None:
+                mapping[sym] = _to_sympy(values.trace(word))
+        return sympy.expand(e.xreplace(mapping))
+
+    if not isinstance(expr, dict):
+        return subs(sympy.sympify(expr))
+    from .words import expand_word
+
+    by_open = {expand_word(w): subs(e) for w, e in expr.items()}
+    return _assemble(by_open, setting, 1)
