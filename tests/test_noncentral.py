@@ -14,6 +14,7 @@ import sympy
 from wishart_moments.covariance import moment_cov
 from wishart_moments.engines._parts import partitions_of
 from wishart_moments.kernels import noncentral as kernel
+from wishart_moments.kernels import noncentral_words as coded
 from wishart_moments.noncentral import (
     contractions,
     evaluate_words,
@@ -58,11 +59,11 @@ def test_kernel_pack_round_trip() -> None:
     words = [(0b101, 3), (0, 1), (0b1, 1), (0b0110, 4), (0, 0)]
     wb = np.array([b for b, _ in words] + [0] * 3, np.int64)
     wl = np.array([ln for _, ln in words] + [0] * 3, np.int64)
-    hi = kernel.pack(wb.copy(), wl.copy(), len(words))
+    hi = coded.pack(wb.copy(), wl.copy(), len(words))
     ob, ol = np.zeros(8, np.int64), np.zeros(8, np.int64)
-    count = kernel.unpack(hi, ob, ol)
+    count = coded.unpack(hi, ob, ol)
     assert sorted(zip(ob[:count].tolist(), ol[:count].tolist(), strict=True)) == sorted(words)
-    assert kernel.canonical(0b1101, 4, False) == 0b0111 and kernel.reverse(0b1101, 4) == 0b1011
+    assert coded.canonical(0b1101, 4, False) == 0b0111 and coded.reverse(0b1101, 4) == 0b1011
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,15 +1,12 @@
 """Numba kernel of the noncentral Wick sum ``E F(M + X) = exp(Delta) F(M)`` on words.
 
 The rules are those of :mod:`wishart_moments.noncentral.contractions` (read that docstring; the
-plain-Python version there is the reference this kernel is tested against), on integer-coded
-words: a word of length ``L`` is ``L`` bits, most significant first, ``O = 0`` and ``S = 1``, so
-comparing two codes of one length compares the words in the order ``O < S``, and the least
-rotation (real: of the word and of its reversal) is the canonical closed word.
+plain-Python version there is the reference this kernel is tested against), on the integer-coded
+words of :mod:`wishart_moments.kernels.noncentral_words`.
 
 A term ``c n^e prod tr(closed) open`` is the key ``(hi, lo, e)``: ``lo = 2^L | bits`` holds the
-open word; ``hi`` packs the closed words (sorted by ``2^L | bits``) from the least significant
-bit, each as ``L`` ones, a zero and its ``L`` bits, and a final 1 above the last: ``3 L + 1``
-bits at most for ``L`` letters in all, so degrees up to 20 fit in an ``int64``. Counts are
+open word, ``hi`` the packed closed words (``3 L + 1`` bits at most for ``L`` letters in all, so
+degrees up to 20 fit in an ``int64``). Counts are
 ``int64``: each is at most the number of partial matchings of ``2K`` factors (``5.7e17`` real,
 ``K = 16``), so ``j`` times it stays below ``2^63`` for ``K <= 16``.
 """
@@ -20,108 +17,12 @@ import numpy as np
 from numba import njit, types
 from numba.typed import Dict
 
+from .noncentral_words import canonical, omegas, pack, rest, reverse, sub, unpack
+
 KEY = types.UniTuple(types.int64, 3)
 
 #: Largest degree ``|mu| + power`` the kernel takes (the ``int64`` counts, see above).
 MAX_DEGREE = 16
-
-
-@njit(cache=True)
-def reverse(bits, length):
-    """The word read backwards."""
-    out = 0
-    for _ in range(length):
-        out = (out << 1) | (bits & 1)
-        bits >>= 1
-    return out
-
-
-@njit(cache=True)
-def canonical(bits, length, real):
-    """Least rotation of the word (``real``: also of its reversal)."""
-    if length < 2:
-        return bits
-    mask = (np.int64(1) << length) - 1
-    best = bits
-    x = bits
-    for _ in range(length - 1):
-        x = ((x << 1) | (x >> (length - 1))) & mask
-        if x < best:
-            best = x
-    if real:
-        x = reverse(bits, length)
-        if x < best:
-            best = x
-        for _ in range(length - 1):
-            x = ((x << 1) | (x >> (length - 1))) & mask
-            if x < best:
-                best = x
-    return best
-
-
-@njit(cache=True)
-def omegas(bits, length):
-    """How many ``O`` (zero bits) the word has."""
-    count = 0
-    for i in range(length):
-        if not (bits >> i) & 1:
-            count += 1
-    return count
-
-
-@njit(cache=True)
-def pack(wb, wl, count):
-    """The closed words ``wb[:count]`` (lengths ``wl``) as one integer (sorted first)."""
-    for i in range(1, count):  # insertion sort by 2^L | bits
-        b, ln = wb[i], wl[i]
-        code = (np.int64(1) << ln) | b
-        j = i - 1
-        while j >= 0 and ((np.int64(1) << wl[j]) | wb[j]) > code:
-            wb[j + 1], wl[j + 1] = wb[j], wl[j]
-            j -= 1
-        wb[j + 1], wl[j + 1] = b, ln
-    hi = np.int64(0)
-    pos = 0
-    for i in range(count):
-        ln = wl[i]
-        hi |= ((np.int64(1) << ln) - 1) << pos
-        pos += ln + 1
-        hi |= wb[i] << pos
-        pos += ln
-    return hi | (np.int64(1) << pos)
-
-
-@njit(cache=True)
-def unpack(hi, wb, wl):
-    """Fill ``wb``, ``wl`` with the closed words packed in ``hi``; return their number."""
-    count = 0
-    x = hi
-    while x != 1:
-        ln = 0
-        while x & 1:
-            ln += 1
-            x >>= 1
-        x >>= 1
-        wb[count] = x & ((np.int64(1) << ln) - 1)
-        wl[count] = ln
-        x >>= ln
-        count += 1
-    return count
-
-
-@njit(cache=True)
-def _sub(bits, length, i, j):
-    """Letters ``i .. j-1``."""
-    return (bits >> (length - j)) & ((np.int64(1) << (j - i)) - 1)
-
-
-@njit(cache=True)
-def _rest(bits, length, i):
-    """``R`` with ``tr(word) = tr(O R)`` for the ``O`` at position ``i``."""
-    mask = (np.int64(1) << length) - 1
-    shift = (i + 1) % length
-    rot = ((bits << shift) | (bits >> (length - shift))) & mask if shift else bits
-    return rot >> 1
 
 
 @njit(cache=True)
@@ -170,7 +71,7 @@ def _apply(out, hi, lo, e, coef, e_n, coef_n, real, identity, cb, cl, tb, tl, sb
         for i in range(cl[t]):
             if not (cb[t] >> (cl[t] - 1 - i)) & 1:
                 st[ns], si[ns] = t, i
-                sb[ns], sl[ns] = _rest(cb[t], cl[t], i), cl[t] - 1
+                sb[ns], sl[ns] = rest(cb[t], cl[t], i), cl[t] - 1
                 ns += 1
     # one Omega: its M with its M^*
     for i in range(ol):
@@ -224,9 +125,9 @@ def _apply(out, hi, lo, e, coef, e_n, coef_n, real, identity, cb, cl, tb, tl, sb
         for i2 in range(i + 1, ol):
             if (ob >> (ol - 1 - i2)) & 1:
                 continue
-            p, pl = _sub(ob, ol, 0, i), i
-            q, ql = _sub(ob, ol, i + 1, i2), i2 - i - 1
-            t, tlen = _sub(ob, ol, i2 + 1, ol), ol - i2 - 1
+            p, pl = sub(ob, ol, 0, i), i
+            q, ql = sub(ob, ol, i + 1, i2), i2 - i - 1
+            t, tlen = sub(ob, ol, i2 + 1, ol), ol - i2 - 1
             # tr(q O) p S t  and  tr(q S) p O t
             short = pl + 1 + tlen
             _emit(
@@ -317,8 +218,8 @@ def _apply(out, hi, lo, e, coef, e_n, coef_n, real, identity, cb, cl, tb, tl, sb
     for i in range(ol):
         if (ob >> (ol - 1 - i)) & 1:
             continue
-        p = _sub(ob, ol, 0, i)
-        q, ql = _sub(ob, ol, i + 1, ol), ol - i - 1
+        p = sub(ob, ol, 0, i)
+        q, ql = sub(ob, ol, i + 1, ol), ol - i - 1
         for s in range(ns):
             r, rl = sb[s], sl[s]
             length = ol + rl + 1
@@ -421,8 +322,8 @@ def _apply(out, hi, lo, e, coef, e_n, coef_n, real, identity, cb, cl, tb, tl, sb
                 gap = si[y] - si[x]
                 al = gap - 1
                 bl = l1 - gap
-                a = _sub(r1, l1, 0, al)
-                b = _sub(r1, l1, gap, l1)
+                a = sub(r1, l1, 0, al)
+                b = sub(r1, l1, gap, l1)
                 _emit(
                     out,
                     cb,

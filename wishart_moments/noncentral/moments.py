@@ -32,18 +32,8 @@ import sympy
 
 from ..engines._parts import integer_items
 from . import contractions, stein, wick
-from .parameters import omega_from_mean, parse_omega, parse_sigma, shape
-from .words import (
-    M_SYMBOL,
-    N_SYMBOL,
-    ExactComplexMatrix,
-    ExactMatrix,
-    Gaussian,
-    WordValues,
-    _symbol,
-    compress,
-    word_of_symbol,
-)
+from .evaluation import Setting, assemble, numeric_terms, sum_terms, to_sympy
+from .words import M_SYMBOL, N_SYMBOL, _symbol, compress, word_of_symbol
 
 __all__ = [
     "INVERSE_REFUSAL",
@@ -160,211 +150,14 @@ def _terms(mu: tuple[int, ...], power: int, beta: int, identity: bool, engine: s
     return wick.matrix_terms(mu, power, beta, identity)
 
 
-# ---------------------------------------------------------------------------------------------
-# numbers
-
-
-class _Setting:
-    """``Omega`` and ``Sigma`` validated, as one kind of arithmetic (exact or float)."""
-
-    def __init__(self, mean: Any, omega: Any, cov: Any, beta: int, n: Any) -> None:
-        if (mean is None) == (omega is None):
-            raise ValueError("give either mean (the m x n mean M) or omega (M M^*), not both")
-        if mean is not None:
-            if not isinstance(n, int) and not (isinstance(n, Fraction) and n.denominator == 1):
-                raise ValueError(
-                    f"a mean M (m x n) needs an integer n, got n={n!r}; give omega = M M^* instead"
-                )
-            cols = shape(_as_matrix(mean, beta))[1]
-            if cols != int(n):
-                raise ValueError(f"mean has {cols} columns but n={n}: M is m x n")
-            self.omega = omega_from_mean(mean, beta)
-        else:
-            self.omega = parse_omega(omega, beta)
-        self.m = shape(self.omega)[0]
-        self.scalar: Any = None  # Sigma = scalar * I
-        if cov is None:
-            self.scalar = 1
-            self.sigma = None
-        else:
-            self.sigma = parse_sigma(cov, beta)
-            if shape(self.sigma)[0] != self.m:
-                raise ValueError(
-                    f"cov is {shape(self.sigma)[0]} x {shape(self.sigma)[0]} but omega is "
-                    f"{self.m} x {self.m}"
-                )
-            self.scalar = _scalar_multiple(self.sigma)
-        self.numeric = isinstance(self.omega, np.ndarray) or isinstance(self.sigma, np.ndarray)
-        if not self.numeric and self.sigma is not None:
-            if isinstance(self.omega, ExactComplexMatrix) != isinstance(
-                self.sigma, ExactComplexMatrix
-            ):
-                self.omega, self.sigma = _complex(self.omega), _complex(self.sigma)
-        if self.numeric:
-            self.omega = _to_array(self.omega)
-            if self.sigma is not None:
-                self.sigma = _to_array(self.sigma)
-            if self.scalar is not None:
-                self.scalar = float(self.scalar)
-        sigma = self.sigma
-        if sigma is None:
-            sigma = np.eye(self.m) if self.numeric else _identity(self.m)
-            if isinstance(self.omega, ExactComplexMatrix):
-                sigma = _complex(sigma)
-        self.values = WordValues(sigma, self.omega, self.m)
-
-    @property
-    def identity(self) -> bool:
-        return self.scalar is not None
-
-
-def _as_matrix(obj: Any, beta: int) -> Any:
-    from .parameters import parse_matrix
-
-    return parse_matrix(obj, "mean", beta)
-
-
-def _identity(m: int) -> ExactMatrix:
-    return ExactMatrix([[Fraction(int(i == j)) for j in range(m)] for i in range(m)])
-
-
-def _complex(a: Any) -> ExactComplexMatrix:
-    if isinstance(a, ExactComplexMatrix):
-        return a
-    return ExactComplexMatrix(a.rows, [[Fraction(0)] * len(r) for r in a.rows])
-
-
-def _to_array(a: Any) -> np.ndarray:
-    if isinstance(a, np.ndarray):
-        return a
-    if isinstance(a, ExactMatrix):
-        return np.array([[float(x) for x in r] for r in a.rows])
-    return np.array(a.re, dtype=float) + 1j * np.array(a.im, dtype=float)
-
-
-def _scalar_multiple(sigma: Any) -> Any:
-    """``c`` if ``sigma = c I``, else ``None``."""
-    if isinstance(sigma, np.ndarray):
-        c = sigma[0, 0]
-        return float(c.real) if np.array_equal(sigma, c * np.eye(len(sigma))) else None
-    if isinstance(sigma, ExactComplexMatrix):
-        if any(x for r in sigma.im for x in r):
-            return None
-        rows = sigma.re
-    else:
-        rows = sigma.rows
-    c = rows[0][0]
-    ok = all(rows[i][j] == (c if i == j else 0) for i in range(len(rows)) for j in range(len(rows)))
-    return c if ok else None
-
-
-def _to_sympy(x: Any) -> Any:
-    if isinstance(x, Gaussian):
-        return x.sympy() if x.im else sympy.Rational(x.re)
-    if isinstance(x, (int, Fraction)):
-        return sympy.Rational(x)
-    if isinstance(x, (complex, np.complexfloating)):
-        x = complex(x)
-        return (
-            sympy.Float(x.real) + sympy.I * sympy.Float(x.imag) if x.imag else sympy.Float(x.real)
-        )
-    if isinstance(x, (float, np.floating)):
-        return sympy.Float(float(x))
-    return sympy.sympify(x)
-
-
-def _sum_terms(terms: dict, setting: _Setting, n: Any, power: int, degree: int) -> Any:
-    """``sum c n^e prod tr(closed) open``: a number (or a polynomial in a symbolic ``n``), or a
-    matrix (``power > 0``) as ``{open word: value}`` then assembled."""
-    values = setting.values
-    scale = setting.scalar if setting.identity else None
-    symbolic = isinstance(n, sympy.Basic)
-    by_open: dict[str, dict[int, Any]] = {}
-    for (closed, word), poly in terms.items():
-        value = values.product(closed)
-        if scale is not None and scale != 1:
-            omegas = word.count("O") + sum(w.count("O") for w in closed)
-            value = value * scale ** (degree - omegas)
-        target = by_open.setdefault(word, {})
-        if symbolic:
-            for e, c in poly.items():
-                target[e] = target.get(e, 0) + c * value
-        else:
-            coeff = sum(c * n**e for e, c in poly.items())
-            target[0] = target.get(0, 0) + coeff * value
-    out: dict[str, Any] = {}
-    for word, poly in by_open.items():
-        if symbolic:
-            out[word] = sympy.Add(*(_to_sympy(c) * n**e for e, c in poly.items()))
-        else:
-            out[word] = poly[0]
-    return out
-
-
-def _assemble(by_open: dict[str, Any], setting: _Setting, power: int) -> Any:
-    if not power:
-        value = by_open.get("", 0)
-        if isinstance(value, Gaussian) and value.im == 0:
-            value = value.re
-        if isinstance(value, complex):
-            value = value.real
-        return sympy.expand(_to_sympy(value))
-    size = setting.m
-    result = sympy.zeros(size, size)
-    numeric_total: Any = None
-    for word, coeff in by_open.items():
-        mat = setting.values.matrix(word) if word else None
-        if setting.numeric and not isinstance(coeff, sympy.Basic):
-            part = coeff * (np.eye(size) if mat is None else mat)
-            numeric_total = part if numeric_total is None else numeric_total + part
-            continue
-        entries = _matrix_entries(mat, size)
-        c = _to_sympy(coeff)
-        result += sympy.Matrix(size, size, [sympy.expand(c * x) for x in entries])
-    if numeric_total is not None:
-        numeric_total = (numeric_total + numeric_total.conj().T) / 2
-        result += sympy.Matrix(size, size, [_to_sympy(x) for x in numeric_total.ravel()])
-    return result
-
-
-def _matrix_entries(mat: Any, size: int) -> list[Any]:
-    if mat is None:
-        return [sympy.Integer(int(i == j)) for i in range(size) for j in range(size)]
-    if isinstance(mat, np.ndarray):
-        return [_to_sympy(x) for x in mat.ravel()]
-    if isinstance(mat, ExactMatrix):
-        return [sympy.Rational(x) for r in mat.rows for x in r]
-    return [
-        _to_sympy(Gaussian(x, y))
-        for r, s in zip(mat.re, mat.im, strict=True)
-        for x, y in zip(r, s, strict=True)
-    ]
-
-
-def _numeric_terms(mu: tuple[int, ...], power: int, beta: int, n: float) -> dict:
-    """Float path: the kernel with ``n`` multiplied in (every ``e`` is 0)."""
-    import numpy as np
-
-    from ..kernels import noncentral as kernel
-
-    hi = wick._pack([(0, k) for k in mu])
-    his, los, _es, cs = kernel.expand_at(
-        np.int64(hi), np.int64(1 << power), sum(mu) + power, beta == 1, False, float(n)
-    )
-    out: dict = {}
-    for h, lo, c in zip(his.tolist(), los.tolist(), cs.tolist(), strict=True):
-        out[(wick._closed(h), wick._word(lo))] = {0: c}
-    return out
-
-
 def _compute(
     parts: Any, power: int, n: Any, mean: Any, omega: Any, cov: Any, beta: Any, engine: str
-) -> tuple[dict, _Setting, int, int]:
+) -> tuple[dict, Setting, int, int]:
     beta = _check_beta(beta)
     mu, zeros = _split_parts(parts)
     power = _check_power(power)
     n = _check_n(n)
-    setting = _Setting(mean, omega, cov, beta, n)
+    setting = Setting(mean, omega, cov, beta, n)
     degree = sum(mu) + power
     numeric = setting.numeric or isinstance(n, float)
     _check_degree(degree, setting.identity, numeric and not isinstance(n, sympy.Basic))
@@ -375,16 +168,12 @@ def _compute(
         and engine == "wick"
         and degree <= wick.MAX_DEGREE
     ):
-        if not setting.numeric:  # exact matrices, float n: evaluate in floating point
-            setting.values = WordValues(
-                _to_array(setting.values._letters["S"]), _to_array(setting.omega), setting.m
-            )
-            setting.numeric = True
-        terms = _numeric_terms(mu, power, beta, n)
-        by_open = _sum_terms(terms, setting, 1, power, degree)
+        setting.to_float()  # exact matrices with a float n: floating point
+        terms = numeric_terms(mu, power, beta, n)
+        by_open = sum_terms(terms, setting, 1, power, degree)
     else:
         terms = _terms(mu, power, beta, setting.identity, engine)
-        by_open = _sum_terms(terms, setting, n, power, degree)
+        by_open = sum_terms(terms, setting, n, power, degree)
     return by_open, setting, zeros, power
 
 
@@ -414,7 +203,7 @@ def noncentral_moment(
     by_open, setting, zeros, _ = _compute(parts, 0, n, mean, omega, cov, beta, engine)
     if m is not None and m != setting.m:
         raise ValueError(f"m={m!r} does not match the {setting.m} x {setting.m} omega")
-    value = _assemble(by_open, setting, 0)
+    value = assemble(by_open, setting, 0)
     return value * setting.m**zeros if zeros else value
 
 
@@ -435,7 +224,7 @@ def noncentral_moment_matrix(
     if inverse:
         raise ValueError(INVERSE_REFUSAL)
     by_open, setting, zeros, power = _compute(parts, power, n, mean, omega, cov, beta, engine)
-    value = _assemble(by_open, setting, power)
+    value = assemble(by_open, setting, power)
     return value * setting.m**zeros if zeros else value
 
 
@@ -552,7 +341,7 @@ def evaluate_words(
     """
     beta = _check_beta(beta)
     n_value = None if n is None else _check_n(n)
-    setting = _Setting(mean, omega, cov, beta, n_value if n_value is not None else 1)
+    setting = Setting(mean, omega, cov, beta, n_value if n_value is not None else 1)
     values = setting.values
 
     def subs(e: sympy.Expr) -> sympy.Expr:
@@ -560,11 +349,11 @@ def evaluate_words(
         for sym in e.free_symbols:
             if sym == N_SYMBOL:
                 if n_value is not None:
-                    mapping[sym] = _to_sympy(n_value)
+                    mapping[sym] = to_sympy(n_value)
                 continue
             word = word_of_symbol(sym)  # type: ignore[arg-type]
             if word is not None:
-                mapping[sym] = _to_sympy(values.trace(word))
+                mapping[sym] = to_sympy(values.trace(word))
         return sympy.expand(e.xreplace(mapping))
 
     if not isinstance(expr, dict):
@@ -572,4 +361,4 @@ def evaluate_words(
     from .words import expand_word
 
     by_open = {expand_word(w): subs(e) for w, e in expr.items()}
-    return _assemble(by_open, setting, 1)
+    return assemble(by_open, setting, 1)

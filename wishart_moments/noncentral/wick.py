@@ -13,6 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..kernels import noncentral as kernel
+from ..kernels.noncentral_words import pack
 from .stein import Terms
 
 MAX_DEGREE = kernel.MAX_DEGREE
@@ -45,7 +46,7 @@ def _closed(hi: int) -> tuple[str, ...]:
 def _pack(words: list[tuple[int, int]]) -> int:
     wb = np.array([b for b, _ in words] + [0], np.int64)
     wl = np.array([n for _, n in words] + [0], np.int64)
-    return int(kernel.pack(wb, wl, len(words)))
+    return int(pack(wb, wl, len(words)))
 
 
 @lru_cache(maxsize=256)
