@@ -62,6 +62,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="R",
         help="matrix-valued E[prod tr(W^(parts_i)) W^R] (W^(-R) with --inverse)",
     )
+    cmd.add_argument(
+        "--ensemble",
+        choices=("wishart", "gaussian", "jacobi"),
+        default="wishart",
+        help="wishart (default), gaussian (Hermite: E prod tr H^(parts_i)) or jacobi (MANOVA: "
+        "J = (A+B)^(-1) A with --n1, --n2); see docs/ensembles.md",
+    )
+    cmd.add_argument("--n1", metavar="N1", help="jacobi: degrees of freedom of A (exact)")
+    cmd.add_argument("--n2", metavar="N2", help="jacobi: degrees of freedom of B (exact)")
     noncentral.add_moment_arguments(cmd)
     cmd.set_defaults(func=_moment)
 
@@ -133,6 +142,17 @@ def _compute(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
     from ..symbolic import n as n_symbol
 
     parts = parse_parts(args.parts)
+    if args.ensemble != "wishart" and noncentral.wants_noncentral(args):
+        raise ValueError(
+            "--omega, --omega-file, --mean-file and --noncentral are not used with --ensemble "
+            f"{args.ensemble}"
+        )
+    if args.ensemble != "wishart":
+        from .ensembles import ensemble_moment
+
+        return ensemble_moment(args, parts)
+    if args.n1 is not None or args.n2 is not None:
+        raise ValueError("--n1 and --n2 are parameters of --ensemble jacobi")
     beta = _beta(args.beta)
     power = args.power
     if power < 0:
@@ -224,9 +244,9 @@ def _moment(args: argparse.Namespace) -> int:
     if args.format == "json":
         doc = {
             "quantity": "E prod_i tr(S^(parts_i))"
-            + (" with W = Sigma^(1/2) S Sigma^(1/2)" if asked["cov"] else "")
-            + (" of the inverse" if asked["inverse"] else "")
-            + (f" times W^({asked['power']})" if asked["power"] else ""),
+            + (" with W = Sigma^(1/2) S Sigma^(1/2)" if asked.get("cov") else "")
+            + (" of the inverse" if asked.get("inverse") else "")
+            + (f" times W^({asked['power']})" if asked.get("power") else ""),
             **asked,
             "result": _render(result, "json"),
         }

@@ -43,6 +43,7 @@ BETA_HELP = (
     "'general' (the polynomial in n, m, alpha = 2/beta)"
 )
 GENERAL = ("general", "any")
+ENSEMBLE_HELP = "wishart (default) or gaussian: 2^K E tr H^(2K) in m and beta (gaussian/kNN.json)"
 
 
 def _is_general(text: str) -> bool:
@@ -72,6 +73,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="tables root (the default table directory); beta != 1 goes to DIR/beta<B>/",
     )
     gen.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    gen.add_argument(
+        "--ensemble", choices=("wishart", "gaussian"), default="wishart", help=ENSEMBLE_HELP
+    )
     gen.set_defaults(func=_generate)
 
     show = subparsers.add_parser(
@@ -85,6 +89,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("--engine", choices=ENGINES, help="compute with this engine, not the cache")
     show.add_argument("--beta", default="1", metavar="B", help=BETA_HELP)
     show.add_argument("--dir", metavar="DIR", help="tables root (the default one)")
+    show.add_argument(
+        "--ensemble", choices=("wishart", "gaussian"), default="wishart", help=ENSEMBLE_HELP
+    )
     show.set_defaults(func=_show)
 
     ver = subparsers.add_parser(
@@ -145,6 +152,10 @@ def _generate_general(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
+    if args.ensemble == "gaussian":
+        from .ensembles import generate_gaussian
+
+        return generate_gaussian(args)
     if _is_general(args.beta):
         return _generate_general(args)
     beta = check_beta(args.beta)
@@ -218,6 +229,10 @@ def _show_general(args: argparse.Namespace, k: int) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
+    if args.ensemble == "gaussian":
+        from .ensembles import show_gaussian
+
+        return show_gaussian(args)
     k = check_order(args.k)
     if _is_general(args.beta):
         return _show_general(args, k)
