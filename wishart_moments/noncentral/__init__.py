@@ -14,7 +14,8 @@ of words in ``Sigma`` and ``Omega`` (times one open word for ``r > 0``).
   Python) and :mod:`.wick` (the same in the Numba kernel
   :mod:`wishart_moments.kernels.noncentral`), :mod:`.wick_reference` (every partial matching
   listed: slow);
-* :mod:`.parameters`: ``Omega``, the mean and ``Sigma`` validated.
+* :mod:`.parameters`: ``Omega``, the mean and ``Sigma`` validated; :mod:`.evaluation`: the
+  terms summed at numbers (exact or float) into SymPy numbers and matrices.
 """
 
 from .moments import (

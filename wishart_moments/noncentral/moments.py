@@ -46,8 +46,9 @@ __all__ = [
     "noncentral_moment_matrix",
 ]
 
-#: Largest ``sum(parts) + power`` for a general ``Sigma`` with exact or symbolic results (the
-#: words engine; degree 12 takes about 2 s, each further degree about 2.5 times longer).
+#: Largest ``sum(parts) + power`` for a general ``Sigma`` with exact or symbolic results
+#: (``E tr W^13`` as a SymPy polynomial in words takes about 30 s for beta 1, 16 s for beta 2;
+#: each further degree about 2.5 times longer).
 MAX_DEGREE_WORDS = 14
 #: The same with floating-point ``n``, ``Sigma``, ``Omega`` (``n`` multiplied in as it goes).
 MAX_DEGREE_NUMERIC = 16
