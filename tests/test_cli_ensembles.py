@@ -179,7 +179,7 @@ def test_gaussian_files_are_checked(tmp_path: Path, capsys: pytest.CaptureFixtur
         ],
         capsys,
     )
-    assert code == 1 and "FAIL cached k04.json" in out and "1 failure(s)" in out
+    assert code == 1 and f"FAIL cached {path}" in out and "1 failure(s)" in out
 
 
 def test_verify_ensembles(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,6 +1,6 @@
 """Monte Carlo samplers of the Wishart family, to check the exact moments against.
 
-Conventions (docs/beta.md): ``X`` is ``m x n`` with iid standard entries of the
+Conventions (docs/beta.md, docs/mathematics.md): ``X`` is ``m x n`` with iid standard entries of the
 field, ``E|x|^2 = 1`` (real ``N(0, 1)``; complex ``(a + ib)/sqrt 2``; quaternion: four real parts
 of variance 1/4), ``S = X X^*``, ``W = Sigma^{1/2} S Sigma^{1/2}``, so ``E W = n Sigma`` for every
 ``beta``. Traces of quaternion matrices are real parts of the quaternion trace.

@@ -54,7 +54,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="D",
         help="Jacobi at exact numbers, total <= D (7)",
     )
-    ver.add_argument("--dir", metavar="DIR", help="tables root whose gaussian/ files to check")
+    ver.add_argument(
+        "--dir",
+        metavar="DIR",
+        help="the existing tables root whose gaussian/ files to check (default: every root "
+        "searched: $WISHART_MOMENTS_TABLES, the shipped tables, the user cache)",
+    )
     ver.set_defaults(func=_verify)
 
 
@@ -155,8 +160,8 @@ def generate_gaussian(args: argparse.Namespace) -> int:
     """``generate --ensemble gaussian``: ``root/gaussian/kNN.json`` for ``k = kmin..kmax``."""
     from ..ensembles.gaussian import MAX_DEGREE
     from ..ensembles.gaussian_loop import moment_terms
-    from ..tables import default_directory
-    from ..tables.gaussian import save_gaussian
+    from ..tables import check_writable, default_directory
+    from ..tables.gaussian import DIRECTORY, save_gaussian
 
     limit = MAX_DEGREE["loop_equations"] // 2
     kmin = check_order(args.kmin, name="kmin")
@@ -165,6 +170,7 @@ def generate_gaussian(args: argparse.Namespace) -> int:
         raise ValueError(f"kmin={kmin} is larger than kmax={kmax}")
     _check_gaussian_options(args.engine, args.beta)
     out = Path(args.out) if args.out else default_directory()
+    check_writable(out / DIRECTORY)
     start = time.perf_counter()
     for k in range(kmin, kmax + 1):
         path = save_gaussian(k, moment_terms([2 * k]), out)
@@ -180,8 +186,8 @@ def generate_gaussian(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     from ..ensembles.gaussian_loop import moment_terms
     from ..ensembles.verify import gaussian_checks, jacobi_checks
-    from ..tables import default_directory
     from ..tables.gaussian import DIRECTORY, read_gaussian
+    from ..tables.locations import existing_directory, search_path
 
     kmax = check_order(args.kmax, name="--kmax", max_k=40)
     degree = check_order(args.degree, name="--degree", max_k=12)
@@ -199,21 +205,21 @@ def _verify(args: argparse.Namespace) -> int:
             line = f"{family:<8} {status:<4} {check.cases:>5} cases {check.seconds:7.2f} s"
             print(f"{line}  {check.name}", flush=True)
             failures += [f"{family}: {check.name}: {f}" for f in check.failures]
-    root = Path(args.dir) if args.dir else default_directory()
-    folder = root / DIRECTORY
-    paths = sorted(folder.glob("k*.json")) if folder.is_dir() else []
-    for path in paths:
-        if not path.stem[1:].isdigit():
-            failures.append(f"cached {path.name}: not a kNN.json name")
-            continue
-        try:
-            terms = read_gaussian(path, k=int(path.stem[1:]))
-        except (ValueError, OSError) as exc:
-            failures.append(f"cached {path.name}: {exc}")
-            continue
-        if terms != moment_terms([2 * int(path.stem[1:])]):
-            failures.append(f"cached {path.name}: differs from the loop equations")
-    print(f"cached Gaussian polynomials in {folder}: {len(paths)} file(s) checked")
+    for root in [existing_directory(args.dir)] if args.dir else search_path():
+        folder = root / DIRECTORY
+        paths = sorted(folder.glob("k*.json")) if folder.is_dir() else []
+        for path in paths:
+            if not path.stem[1:].isdigit():
+                failures.append(f"cached {path}: not a kNN.json name")
+                continue
+            try:
+                terms = read_gaussian(path, k=int(path.stem[1:]))
+            except (ValueError, OSError) as exc:
+                failures.append(f"cached {path}: {exc}")
+                continue
+            if terms != moment_terms([2 * int(path.stem[1:])]):
+                failures.append(f"cached {path}: differs from the loop equations")
+        print(f"cached Gaussian polynomials in {folder}: {len(paths)} file(s) checked")
     for failure in failures:
         print(f"FAIL {failure}")
     verdict = "FAILED" if failures else "all checks passed"

@@ -3,7 +3,7 @@
 
 The format follows the general-beta Wishart polynomials (:mod:`.polynomials`): one file per
 ``k``, decimal-string coefficients, the same ``sha256`` over the canonical serialisation; its JSON
-Schema is ``wishart_moments/data/tables/gaussian/schema.json``.
+Schema is ``tables/gaussian/schema.json``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from typing import Any
 from .._validation import check_order
 from ..layout import double_factorial
 from .format import _RATIONAL, _dumps_rows, checksum, table_filename
-from .storage import _writable_directory, _write_atomic, default_directory
+from .locations import default_directory, search_path
+from .storage import _writable_directory, _write_atomic
 
 GAUSSIAN_FORMAT = "wishart-moments-gaussian-polynomial"
 GAUSSIAN_QUANTITY = (
@@ -137,7 +138,8 @@ def read_gaussian(
 
 
 def save_gaussian(k: int, terms: Terms, directory: str | os.PathLike[str] | None = None) -> Path:
-    """Write ``2^k E tr H^{2k}`` atomically to ``root/gaussian/kNN.json``."""
+    """Write ``2^k E tr H^{2k}`` atomically to ``root/gaussian/kNN.json`` (``root`` by default
+    the user cache)."""
     bad = gaussian_violations(k, terms)
     if bad:
         raise ValueError(f"refusing to save an invalid polynomial for k={k}: {'; '.join(bad)}")
@@ -153,16 +155,19 @@ def save_gaussian(k: int, terms: Terms, directory: str | os.PathLike[str] | None
 def load_gaussian(
     k: int, directory: str | os.PathLike[str] | None = None
 ) -> dict[tuple[int, int], int]:
-    """``2^k E tr H^{2k}`` from ``root/gaussian/kNN.json`` if that file is there and valid, else
-    computed by the loop equations (not written)."""
+    """``2^k E tr H^{2k}`` from ``gaussian/kNN.json`` of the first tables root that has a valid
+    one (the search path of :func:`~wishart_moments.tables.load_table`: ``directory``, which
+    must exist, or ``$WISHART_MOMENTS_TABLES``, then the shipped tables, then the user cache),
+    else computed by the loop equations (not written). A damaged file is skipped with a
+    warning."""
     k = check_order(k)
-    root = default_directory() if directory is None else Path(directory)
-    try:
-        return read_gaussian(root / DIRECTORY / table_filename(k), k=k)
-    except FileNotFoundError:
-        pass
-    except (OSError, ValueError) as exc:
-        warnings.warn(f"{exc}; computing the polynomial instead", stacklevel=2)
+    for root in search_path(directory):
+        try:
+            return read_gaussian(root / DIRECTORY / table_filename(k), k=k)
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError) as exc:
+            warnings.warn(f"{exc}; skipping it", stacklevel=2)
     from ..ensembles.gaussian_loop import moment_terms
 
     return moment_terms([2 * k])
