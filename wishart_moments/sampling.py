@@ -21,6 +21,9 @@ of variance 1/4), ``S = X X^*``, ``W = Sigma^{1/2} S Sigma^{1/2}``, so ``E W = n
   matrices in their ``2m x 2n`` complex representation ``q = z + w j -> [[z, w], [-w*, z*]]``
   (laid out in blocks), whose eigenvalues are those of the quaternion matrix, each twice, and
   whose trace is twice the (real part of the) quaternion trace.
+* :func:`sample_noncentral_wishart`: dense ``W = (X + M)(X + M)^*`` for ``beta = 1, 2``, the
+  columns of ``X`` iid ``N_m(0, Sigma)`` (circular complex for ``beta = 2``) and ``M`` the
+  ``m x n`` mean (docs/noncentral.md).
 * :func:`wishart_eigenvalues` and :func:`trace_power_sums` turn samples into the statistics
   ``prod_i tr(W^{parts_i})``.
 * The Gaussian and Jacobi beta-ensembles (docs/ensembles.md):
@@ -219,6 +222,48 @@ def sample_wishart(
             w = parts[2] + 1j * parts[3]
             x = np.block([[z, w], [-w.conj(), z.conj()]])
         y = root @ x
+        out.append(y @ np.swapaxes(y.conj(), -1, -2))
+    return np.concatenate(out, axis=0)
+
+
+def sample_noncentral_wishart(
+    mean: Any, cov: Any, beta: int, size: int, rng: np.random.Generator | int
+) -> np.ndarray:
+    """``size`` dense samples of ``W = (Sigma^{1/2} Z + M)(Sigma^{1/2} Z + M)^*``.
+
+    ``mean`` is the ``m x n`` matrix ``M`` (real for ``beta = 1``, complex allowed for
+    ``beta = 2``), so ``n`` is its number of columns; ``cov`` is ``Sigma`` (``None``: ``I``);
+    ``Z`` has iid standard entries, ``E|z|^2 = 1``. Returns ``(size, m, m)`` real (``beta = 1``)
+    or complex (``beta = 2``) matrices; ``E W = n Sigma + M M^*``.
+    """
+    if isinstance(beta, bool) or beta not in (1, 2):
+        raise ValueError(f"beta must be 1 (real) or 2 (complex) here, got {beta!r}")
+    try:
+        mu = np.array(mean, dtype=complex)
+    except (TypeError, ValueError):
+        raise ValueError(f"mean must be an m x n matrix of numbers, got {mean!r}") from None
+    if mu.ndim != 2 or mu.size == 0:
+        raise ValueError(f"mean must be a non-empty m x n matrix, got shape {mu.shape}")
+    if not np.all(np.isfinite(mu)):
+        raise ValueError("mean must have finite entries (no NaN or inf)")
+    if np.any(mu.imag != 0) and beta != 2:
+        raise ValueError("a complex mean needs beta=2")
+    m, n = mu.shape
+    sigma = np.eye(m) if cov is None else check_covariance(cov, beta)
+    if sigma.shape[0] != m:
+        raise ValueError(f"cov is {sigma.shape[0]} x {sigma.shape[0]} but the mean has {m} rows")
+    size = check_positive_int(size, "size")
+    gen = _rng(rng)
+    root = _sqrt_psd(sigma)
+    shift = mu.real if beta == 1 else mu
+    out = []
+    for chunk in _chunks(size, 4 * m * n + 4 * m * m):
+        if beta == 1:
+            z = gen.standard_normal((chunk, m, n))
+        else:
+            z = gen.standard_normal((chunk, m, n)) + 1j * gen.standard_normal((chunk, m, n))
+            z /= math.sqrt(2)
+        y = root @ z + shift
         out.append(y @ np.swapaxes(y.conj(), -1, -2))
     return np.concatenate(out, axis=0)
 

@@ -18,7 +18,7 @@ from .. import __version__
 
 PROG = "wishart-moments"
 #: The modules of this package that register subcommands, in the order of ``--help``.
-SUBCOMMAND_MODULES = ("covariance", "ensembles", "moment", "tables", "variance")
+SUBCOMMAND_MODULES = ("covariance", "ensembles", "moment", "noncentral", "tables", "variance")
 
 
 class _OneLineParser(argparse.ArgumentParser):

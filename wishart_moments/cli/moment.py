@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 from .._validation import check_beta
+from . import noncentral
 
 FORMATS = ("sympy", "latex", "json")
 GENERAL_BETA = ("general", "beta", "any")
@@ -71,6 +72,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     cmd.add_argument("--n1", metavar="N1", help="jacobi: degrees of freedom of A (exact)")
     cmd.add_argument("--n2", metavar="N2", help="jacobi: degrees of freedom of B (exact)")
+    noncentral.add_moment_arguments(cmd)
     cmd.set_defaults(func=_moment)
 
 
@@ -141,6 +143,11 @@ def _compute(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
     from ..symbolic import n as n_symbol
 
     parts = parse_parts(args.parts)
+    if args.ensemble != "wishart" and noncentral.wants_noncentral(args):
+        raise ValueError(
+            "--omega, --omega-file, --mean-file and --noncentral are not used with --ensemble "
+            f"{args.ensemble}"
+        )
     if args.ensemble != "wishart":
         from .ensembles import ensemble_moment
 
@@ -157,6 +164,8 @@ def _compute(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
         cov = read_cov_file(args.cov_file)
     elif args.cov is not None and not general_cov:
         cov = parse_cov(args.cov)
+    if noncentral.wants_noncentral(args):
+        return noncentral.compute_moment(args, cov, general_cov)
     if beta is None:
         beta = sympy.Symbol("beta", positive=True)
     if general_cov and not args.symbolic:

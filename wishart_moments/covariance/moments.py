@@ -315,15 +315,25 @@ def moment_matrix(
     power: int,
     *,
     n: Any,
-    cov: Any,
+    cov: Any = None,
     beta: Any = 1,
     inverse: bool = False,
+    mean: Any = None,
+    omega: Any = None,
 ) -> sympy.Matrix:
     """The ``m x m`` matrix ``E[prod_i tr(W^{parts_i}) W^power]`` (``W^{-1}`` if ``inverse``).
 
     ``= sum_{lam, a} c_{lam, a} p_lam(Sigma) Sigma^a`` (``q_lam(Sigma) Sigma^{-a}``); ``parts``
     may be empty (``E W^power``). Exact SymPy entries for exact input, Floats for float input.
+    ``mean`` or ``omega``: the noncentral Wishart (``cov`` then defaults to ``I``;
+    :func:`wishart_moments.noncentral.noncentral_moment_matrix`).
     """
+    if mean is not None or omega is not None:
+        from ..noncentral import noncentral_moment_matrix
+
+        return noncentral_moment_matrix(
+            parts, power, n=n, cov=cov, beta=beta, mean=mean, omega=omega, inverse=inverse
+        )
     mu, zeros = _split_parts(parts)
     value = _moment_matrix_core(mu, power, n, cov, beta, inverse)
     return value * value.rows**zeros if zeros else value
