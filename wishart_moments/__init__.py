@@ -14,7 +14,9 @@ __version__ = "0.1.0"
 
 # public name -> submodule that defines it
 _EXPORTS = {
+    "CoefficientMatrices": "whole_matrices",
     "CoefficientMatrix": "layout",
+    "coefficient_matrices": "whole_matrices",
     "coefficient_matrix": "coefficients",
     "engine_limit": "coefficients",
     "gaussian_moment": "ensembles.gaussian",

@@ -10,6 +10,13 @@ of variance 1/4), ``S = X X^*``, ``W = Sigma^{1/2} S Sigma^{1/2}``, so ``E W = n
   bidiagonal, ``chi_{beta n}, chi_{beta (n-1)}, ..., chi_{beta (n-m+1)}`` on the diagonal and
   ``chi_{beta (m-1)}, ..., chi_beta`` below it: ``2m - 1`` random numbers per sample (then a
   tridiagonal eigenproblem).
+* :func:`sample_beta_wishart_eigenvalues`: the broken-arrow model of Dubbs, Edelman, Koev and
+  Venkataramana (2013) for any ``beta > 0`` and any covariance (only its eigenvalues
+  ``d_1, ..., d_m`` matter): ``s = sqrt(d_1 / beta) chi_{beta n}``, then for ``i = 2..m`` the
+  singular values of the ``i x i`` matrix ``[[diag(s), 0], [sqrt(d_i / beta) (c_1 ... c_{i-1}),
+  sqrt(d_i / beta) chi_{beta (n - i + 1)}]]`` with ``c_j ~ chi_beta``; the eigenvalues of ``W``
+  are ``s^2``. (For ``beta = 1, 2, 4`` this is ``Sigma^{1/2} X`` grown one row at a time, rotated
+  by its singular vectors.)
 * :func:`sample_wishart`: dense ``W`` for ``beta = 1, 2, 4`` and any covariance; quaternion
   matrices in their ``2m x 2n`` complex representation ``q = z + w j -> [[z, w], [-w*, z*]]``
   (laid out in blocks), whose eigenvalues are those of the quaternion matrix, each twice, and
@@ -119,6 +126,41 @@ def _laguerre(n: float, m: int, beta: float, size: int, rng: np.random.Generator
     return np.concatenate(out, axis=0)
 
 
+def sample_beta_wishart_eigenvalues(
+    n: float, cov: Any, beta: float, size: int, rng: np.random.Generator | int
+) -> np.ndarray:
+    """``(size, m)`` eigenvalues (ascending) of ``W ~ W_m^beta(n, Sigma)``, ``Sigma = cov``.
+
+    Any real ``beta > 0`` and real ``n > m - 1``; ``cov`` is a real symmetric positive-definite
+    matrix (or, for ``beta = 2``, Hermitian) of which only the eigenvalues are used: the
+    broken-arrow model of the module docstring, ``m`` singular-value problems per sample, of
+    sizes ``1..m``. Normalisation ``E W = n Sigma``.
+    """
+    beta = check_positive_real(beta, "beta")
+    n = check_positive_real(n, "n")
+    sigma = check_covariance(cov, 2 if beta == 2 else 1)
+    size = check_positive_int(size, "size")
+    gen = _rng(rng)
+    m = sigma.shape[0]
+    if not n > m - 1:
+        raise ValueError(
+            f"n={n!r} is not allowed with m={m}: the beta-Wishart model needs n > m - 1 = {m - 1}"
+        )
+    d = np.linalg.eigvalsh(sigma)
+    out = []
+    for chunk in _chunks(size, m * m):
+        s = np.sqrt(d[0] / beta * gen.chisquare(beta * n, size=(chunk, 1)))
+        for i in range(1, m):
+            z = np.zeros((chunk, i + 1, i + 1))
+            idx = np.arange(i)
+            z[:, idx, idx] = s
+            z[:, i, :i] = np.sqrt(d[i] / beta * gen.chisquare(beta, size=(chunk, i)))
+            z[:, i, i] = np.sqrt(d[i] / beta * gen.chisquare(beta * (n - i), size=chunk))
+            s = np.linalg.svd(z, compute_uv=False)
+        out.append(np.sort(s**2, axis=1))
+    return np.concatenate(out, axis=0)
+
+
 def check_covariance(cov: object, beta: int) -> np.ndarray:
     """``cov`` as a float (complex for ``beta = 2``) array, if it is a square, finite, symmetric
     (Hermitian for ``beta = 2``) positive-definite matrix; else ``ValueError``."""
@@ -172,7 +214,7 @@ def sample_wishart(
         if beta == 1:
             x = gen.standard_normal((chunk, m, n))
         elif beta == 2:
-            x = (gen.standard_normal((chunk, m, n)) + 1j * gen.standard_normal((chunk, m, n)))
+            x = gen.standard_normal((chunk, m, n)) + 1j * gen.standard_normal((chunk, m, n))
             x /= math.sqrt(2)
         else:
             parts = gen.standard_normal((4, chunk, m, n)) / 2  # variance 1/4 each

@@ -28,7 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="one exact moment E prod_i tr(S^(parts_i)) (any beta; Sigma, inverse, matrix-valued)",
         description="Exact E prod_i tr(S^(parts_i)) for S = X X^*, X m x n with iid standard "
         "real (beta 1), complex (2), quaternion (4) entries, E|x|^2 = 1, or the beta-Laguerre "
-        "ensemble for any beta > 0; with --cov, W = Sigma^(1/2) S Sigma^(1/2).",
+        "ensemble for any beta > 0; with --cov, W = Sigma^(1/2) S Sigma^(1/2) (any beta > 0: the "
+        "beta-Wishart, whose moments depend on Sigma through its eigenvalues).",
     )
     cmd.add_argument("--parts", required=True, metavar="P", help="comma-separated, e.g. 3,1")
     cmd.add_argument("--n", metavar="N", help="degrees of freedom: 7, 15/2 or 7.5 (exact)")
