@@ -11,13 +11,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 from collections.abc import Sequence
 
 from .. import __version__
 
 PROG = "wishart-moments"
 #: The modules of this package that register subcommands, in the order of ``--help``.
-SUBCOMMAND_MODULES = ("covariance", "moment", "tables", "variance")
+SUBCOMMAND_MODULES = ("covariance", "ensembles", "moment", "noncentral", "tables", "variance")
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -36,12 +37,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line_warning(message: Warning | str, *_: object, **__: object) -> None:
+    print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        with warnings.catch_warnings():
+            warnings.showwarning = _one_line_warning  # a warning is one line too
+            return int(args.func(args) or 0)
     except (ValueError, OSError) as exc:
         print(f"{PROG} {args.command}: error: {exc}", file=sys.stderr)
         return 2
