@@ -48,37 +48,40 @@ def polynomial_expr(terms: dict, symbol: Callable[[int], sympy.Symbol]) -> sympy
     return MonomialSum(factors)(terms)
 
 
-def rational_expr(
-    rt: RationalTerms, keys: Iterable[Any], symbol: Callable[[int], sympy.Symbol]
-) -> sympy.Expr:
-    """``sum_key (numerator_key(n - m) q_lam) / denominator(n - m)`` (``key = (lam, a)``), each
-    numerator expanded in ``n`` and ``m``; the same expression as
-    ``Add(*(expand(N(n - m)) * q_lam)) / D(n - m)``."""
+def rational_exprs(
+    rt: RationalTerms, groups: Iterable[Iterable[Any]], symbol: Callable[[int], sympy.Symbol]
+) -> list[sympy.Expr]:
+    """For each group of keys ``(lam, a)``: ``sum_key numerator_key(n - m) q_lam / D(n - m)``,
+    each numerator expanded in ``n`` and ``m`` (``D`` the common denominator of ``rt``); the
+    same expression as ``Add(*(expand(N(n - m)) * q_lam)) / D(n - m)``."""
     n_power, m_power = _powers(n_symbol), _powers(m_symbol)
     expanded = MonomialSum(
         lambda ab: ([n_power(ab[0])] if ab[0] else []) + ([m_power(ab[1])] if ab[1] else [])
     )
-    num = []
-    for key in keys:
-        poly = rt.numerators[key]
-        common = lcm(*(c.denominator for c in poly))
-        coefs = {}
-        for i, c in enumerate(poly):
-            if c:
-                c_int = c.numerator * (common // c.denominator)
-                for a in range(i + 1):  # (n - m)^i = sum_a binom(i, a) n^a (-m)^(i-a)
-                    coefs[(a, i - a)] = c_int * comb(i, a) * (-1 if (i - a) % 2 else 1)
-        num.append(times_factors(expanded.build(coefs, common), _trace_factors(symbol, key[0])))
-    total = distinct_sum(num)
     bases = [expanded({(1, 0): 1, (0, 1): -1, **({(0, 0): -c} if c else {})}) for c, _ in rt.roots]
-    factors = total[1].args if total[1].is_Mul else (total[1],)
-    if len(rt.rest) > 1 or any(f in bases for f in factors):
-        # SymPy divides: a factor without rational roots, or one that cancels (in the
-        # coefficient of one power of Sigma^-1 the common denominator need not be reduced)
-        u = n_symbol - m_symbol
-        den = sympy.Mul(*((u - number(c)) ** k for c, k in rt.roots))
-        den *= sympy.Add(*(number(c) * u**i for i, c in enumerate(rt.rest)))
-        return total[1] / den
-    # times (n - m - c)^(-k) for each pole: no base in common, so only ordered in
     poles = [sympy.Pow(base, -k) for base, (_, k) in zip(bases, rt.roots, strict=True)]
-    return times_factors(total, poles)[1]
+    out = []
+    for keys in groups:
+        num = []
+        for key in keys:
+            poly = rt.numerators[key]
+            common = lcm(*(c.denominator for c in poly))
+            coefs = {}
+            for i, c in enumerate(poly):
+                if c:
+                    c_int = c.numerator * (common // c.denominator)
+                    for a in range(i + 1):  # (n - m)^i = sum_a binom(i, a) n^a (-m)^(i-a)
+                        coefs[(a, i - a)] = c_int * comb(i, a) * (-1 if (i - a) % 2 else 1)
+            num.append(times_factors(expanded.build(coefs, common), _trace_factors(symbol, key[0])))
+        total = distinct_sum(num)
+        factors = total[1].args if total[1].is_Mul else (total[1],)
+        if len(rt.rest) > 1 or any(f in bases for f in factors):
+            # SymPy divides: a factor without rational roots, or one that cancels (in the
+            # coefficient of one power of Sigma^-1 the common denominator need not be reduced)
+            u = n_symbol - m_symbol
+            den = sympy.Mul(*((u - number(c)) ** k for c, k in rt.roots))
+            den *= sympy.Add(*(number(c) * u**i for i, c in enumerate(rt.rest)))
+            out.append(total[1] / den)
+        else:  # times (n - m - c)^(-k) for each pole: no base in common, only ordered in
+            out.append(times_factors(total, poles)[1])
+    return out

@@ -28,7 +28,7 @@ from .arguments import (
     _refuse_symbolic_inverse,
     _sympify_number,
 )
-from .expressions import polynomial_expr, rational_expr
+from .expressions import polynomial_expr, rational_exprs
 from .parsing import (
     _Exact,
     _parse,
@@ -207,14 +207,13 @@ def _moment_expression_cov_core(
         return sympy.Integer(1)
     rt = inverse_spectral.inverse_terms(mu, power, beta)
     if power == 0:
-        return rational_expr(rt, sorted(rt.numerators), inverse_power_sum_symbol)
+        return rational_exprs(rt, [sorted(rt.numerators)], inverse_power_sum_symbol)[0]
     keys_by_power: dict[int, list] = {}
     for key in sorted(rt.numerators):
         keys_by_power.setdefault(key[1], []).append(key)
-    return {
-        a: rational_expr(rt, keys, inverse_power_sum_symbol)
-        for a, keys in sorted(keys_by_power.items())
-    }
+    powers = sorted(keys_by_power)
+    exprs = rational_exprs(rt, [keys_by_power[a] for a in powers], inverse_power_sum_symbol)
+    return dict(zip(powers, exprs, strict=True))
 
 
 def _split_parts(parts: Any) -> tuple[tuple[int, ...], int]:

@@ -242,13 +242,13 @@ def inverse_terms(parts: Iterable[int], power: int, beta: object) -> RationalTer
     weights: list[tuple[list[int], Fraction, dict]] = []
     for phi, scale, vec in components:
         own = dict(_box_roots(phi, alpha))
-        poly = [1]
+        poly, den = [1], 1
         for r, mult in full.items():
             c = roots_q[r]
             for _ in range(mult - own.get(r, 0)):
                 poly = _times_linear(poly, c.denominator, c.numerator)
-                scale /= c.denominator
-        weights.append((poly + [0] * (width - len(poly)), scale, vec))
+                den *= c.denominator
+        weights.append((poly + [0] * (width - len(poly)), scale / den if den != 1 else scale, vec))
     common = lcm(*(s.denominator for _, s, _ in weights))
     factors = [s.numerator * (common // s.denominator) for _, s, _ in weights]
     columns = list(zip(*(poly for poly, _, _ in weights), strict=True))  # one per power of u
