@@ -1,4 +1,5 @@
-"""Timings of the covariance / inverse / matrix-valued moments (Stein engine).
+"""Timings of the covariance / inverse / matrix-valued moments (Stein engine; inverse: the Jack
+closed form of engines.inverse_spectral).
 
     python3 benchmarks/bench_covariance.py [--budget 60]
 
@@ -23,7 +24,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from wishart_moments.covariance import moment_cov, moment_expression_cov
-from wishart_moments.engines import stein
+from wishart_moments.engines import inverse_spectral, jack_pieri, stein
 
 
 def _cold() -> None:
@@ -31,6 +32,10 @@ def _cold() -> None:
         stein.forward._scalar_scaled,
         stein.inverse_symbolic._inverse_rational,
         stein.forward._forward_transitions,
+        inverse_spectral.inverse_components,
+        inverse_spectral._space,
+        jack_pieri.jack_vectors,
+        jack_pieri._operator,
     ):
         fn.cache_clear()
 
@@ -98,7 +103,8 @@ def main() -> None:
         p = _partition_count(k)
         print(
             f"  k={k}: p(k)={p}, p(k)^2={p * p}; Stein forward: {k} steps, {forward} final terms "
-            f"(no linear algebra); inverse: one solve of size {inverse_system} at degree k"
+            f"(no linear algebra); inverse: {p} Jack vectors, no solve (the Stein chain "
+            f"solved one system of size {inverse_system} at degree k)"
         )
     if args.no_reach:
         return

@@ -43,8 +43,16 @@ def test_bad_input(args: tuple, match: str) -> None:
 
 def test_network_lipschitz_bound_holds() -> None:
     torch.manual_seed(0)
-    net = LDLTMLP(6, 32, 4, depth=4, gamma=1.5, dtype=torch.float64,
-                  init="scaled_normal", init_kwargs={"scale": 10.0})
+    net = LDLTMLP(
+        6,
+        32,
+        4,
+        depth=4,
+        gamma=1.5,
+        dtype=torch.float64,
+        init="scaled_normal",
+        init_kwargs={"scale": 10.0},
+    )
     bound = net.lipschitz_constant()
     assert bound == pytest.approx(1.5**4)
     x = torch.randn(2000, 6, dtype=torch.float64)
@@ -68,8 +76,17 @@ def _trained_classifier() -> tuple[LDLTMLP, torch.Tensor, torch.Tensor]:
     labels = torch.arange(3).repeat_interleave(100)
     points = centers[labels] + 0.6 * torch.randn(300, 2, generator=generator, dtype=torch.float64)
     torch.manual_seed(12)
-    net = LDLTMLP(2, 32, 3, depth=3, gamma=2.0, activation=nn.ReLU, dtype=torch.float64,
-                  init="scaled_normal", init_kwargs={"scale": 3.0})
+    net = LDLTMLP(
+        2,
+        32,
+        3,
+        depth=3,
+        gamma=2.0,
+        activation=nn.ReLU,
+        dtype=torch.float64,
+        init="scaled_normal",
+        init_kwargs={"scale": 3.0},
+    )
     optimizer = torch.optim.Adam(net.parameters(), lr=2e-2)
     for _ in range(150):
         optimizer.zero_grad()
@@ -155,8 +172,17 @@ def test_measured_lipschitz_ratio_never_exceeds_the_bound() -> None:
     assert 0.05 * bound < best <= bound
     # and a linear network (identity activations), whose constant is the product's norm
     torch.manual_seed(15)
-    linear = LDLTMLP(5, 16, 4, depth=3, gamma=1.3, activation=nn.Identity, dtype=torch.float64,
-                     init="scaled_normal", init_kwargs={"scale": 10.0})
+    linear = LDLTMLP(
+        5,
+        16,
+        4,
+        depth=3,
+        gamma=1.3,
+        activation=nn.Identity,
+        dtype=torch.float64,
+        init="scaled_normal",
+        init_kwargs={"scale": 10.0},
+    )
     product = torch.eye(5, dtype=torch.float64)
     for layer in linear.ldlt_layers:
         product = layer.normalized_weight().detach() @ product

@@ -3,7 +3,8 @@
 * Sigma = I, any beta: Jack (engines/jack/) == loop equations (engines/loop_equations.py);
 * any Sigma, beta in {1, 2, 4}: Jack == the Stein recursion (engines/stein/), forward;
 * inverse moments: Jack (loop equations for E tr S^{-k}, then d_kappa) ==
-  covariance.moment_expression_cov (the Stein route), compared exactly at rational points.
+  covariance.moment_expression_cov (the closed form of engines/inverse_spectral.py), compared
+  exactly at rational points.
 
 Every partition of each degree is checked (the other helpers' cross-tests sample a few).
 """

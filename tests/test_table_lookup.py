@@ -89,9 +89,7 @@ def test_nothing_is_written_into_the_package(
     }
 
 
-def test_reading_never_creates_a_directory(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_reading_never_creates_a_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     missing = tmp_path / "missing"
     for read in (
         lambda: load_table(3, missing),

@@ -1,10 +1,10 @@
 """Subcommand ``moment`` of ``wishart-moments``: one exact multi-trace moment, any beta.
 
-    wishart-moments moment --parts 3,1 --n 7 --m 3 --beta 2            # 61488
-    wishart-moments moment --parts 2 --beta general --symbolic          # polynomial in n, m, beta
-    wishart-moments moment --parts 2 --n 9 --cov "2,1;1,3" --beta 1     # Sigma given
-    wishart-moments moment --parts 1 --n 9 --cov "2,1;1,3" --inverse   # E tr W^{-1}
-    wishart-moments moment --parts 1 --n 9 --cov "2,1;1,3" --power 1   # E tr(W) W (a matrix)
+wishart-moments moment --parts 3,1 --n 7 --m 3 --beta 2            # 61488
+wishart-moments moment --parts 2 --beta general --symbolic          # polynomial in n, m, beta
+wishart-moments moment --parts 2 --n 9 --cov "2,1;1,3" --beta 1     # Sigma given
+wishart-moments moment --parts 1 --n 9 --cov "2,1;1,3" --inverse   # E tr W^{-1}
+wishart-moments moment --parts 1 --n 9 --cov "2,1;1,3" --power 1   # E tr(W) W (a matrix)
 """
 
 from __future__ import annotations

@@ -25,9 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def bar(
-    total: int, label: str, args: argparse.Namespace, *, stream: TextIO | None = None
-) -> tqdm:
+def bar(total: int, label: str, args: argparse.Namespace, *, stream: TextIO | None = None) -> tqdm:
     """A tqdm bar of ``total`` steps on stderr (or ``stream``), as ``args`` ask for it."""
     quiet = getattr(args, "quiet", False)
     forced = getattr(args, "progress", False)

@@ -12,8 +12,9 @@ standard real (``beta = 1``), complex (2) or quaternion (4) entries, ``E|x|^2 = 
 * ``parse_cov(obj)``: the validated covariance (exact SymPy Matrix or float NumPy array).
 
 Exact input (ints, Fractions, SymPy Rationals; Gaussian rationals for a Hermitian ``Sigma`` with
-``beta = 2``) gives exact SymPy numbers; floats are evaluated in floating point. The engine is the
-Stein recursion of :mod:`wishart_moments.engines.stein`. Inverse moments exist iff
+``beta = 2``) gives exact SymPy numbers; floats are evaluated in floating point. The engines are the
+Stein recursion of :mod:`wishart_moments.engines.stein` (forward) and the Jack closed form of
+:mod:`wishart_moments.engines.inverse_spectral` (inverse). Inverse moments exist iff
 ``beta (n - m + 1) / 2 > sum(parts) + power``.
 
     >>> moment_cov([1], n=5, cov=[[2, 1], [1, 3]])

@@ -13,7 +13,10 @@ Data flows ``kernels -> engines -> tables -> variance -> CLI``:
   ``jack`` (any beta): the other beta derivations;
 * ``stein``: matrix-valued moments ``E[p_mu(W) W^r]`` and ``E[p_mu(W^{-1}) W^{-r}]`` for any
   Sigma (beta 1, 2, 4) by a Stein recursion, with ``stein_reference`` (explicit derivatives)
-  beside it; the engine of :mod:`wishart_moments.covariance`.
+  beside it; the engine of :mod:`wishart_moments.covariance` (forward moments);
+* ``inverse_spectral``: inverse moments ``E[p_mu(W^{-1}) W^{-r}]`` in closed form through Jack
+  polynomials (``jack_pieri``: the Jack polynomials in the power sums, built level by level), the
+  Stein steps split into eigenvectors (``_krylov``); the inverse engine of ``covariance``.
 
 Modules load on first use (``wishart_moments.coefficients``), so the recursion never loads Numba.
 """

@@ -10,9 +10,7 @@ from math import factorial, prod
 Partition = tuple[int, ...]
 
 
-def integer_items(
-    parts: object, *, minimum: int, not_iterable: str, bad_item: str
-) -> list[int]:
+def integer_items(parts: object, *, minimum: int, not_iterable: str, bad_item: str) -> list[int]:
     """The items of ``parts`` as ints, each an integer ``>= minimum`` (bools are not integers).
 
     ``ValueError`` otherwise, with the message ``not_iterable`` (``parts`` not iterable) or

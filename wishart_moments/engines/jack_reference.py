@@ -24,8 +24,6 @@ from .jack.inverse_at_identity import loop_equations
 Partition = tuple[int, ...]
 
 
-
-
 def _distributions(parts: Partition, targets: list[int]) -> int:
     """Ways to send each part to one target slot so that every slot's sum is exactly its value."""
     if not parts:

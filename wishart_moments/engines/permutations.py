@@ -174,9 +174,7 @@ def reference_moment_terms_cov(parts: object, beta: int) -> CovTerms:
     # Factor 2t is X[a_t, j_t], 2t+1 is X[b_t, j_t]; Sigma links b_t with a_{g(t)}.
     for matching in perfect_matchings(list(range(2 * k))):
         cols = _classes(2 * k, [(2 * t, 2 * t + 1) for t in range(k)] + matching)
-        rows = _cycles_of_two_matchings(
-            2 * k, [(2 * t + 1, 2 * g[t]) for t in range(k)], matching
-        )
+        rows = _cycles_of_two_matchings(2 * k, [(2 * t + 1, 2 * g[t]) for t in range(k)], matching)
         out[(cols, tuple(sorted((length // 2 for length in rows), reverse=True)))] += 1
     return dict(out)
 
