@@ -25,30 +25,30 @@ The engine modules are imported on first use, so asking for the recursion never 
 from __future__ import annotations
 
 import importlib
-import math
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from ._validation import REAL_ENGINES, check_beta, check_engine, check_order
-from .layout import CoefficientMatrix, double_factorial
+from . import limits
+from ._validation import REAL_ENGINES, check_beta, check_engine
+from .layout import CoefficientMatrix
 
-# engine -> (module, function computing the table, name of the module's largest-k constant or None)
-_ENGINE_FUNCTIONS: dict[str, tuple[str, str, str | None]] = {
-    "recursion": ("recursion", "recursion_matrix", None),
-    "five_term": ("five_term", "five_term_matrix", None),
-    "matchings": ("matchings", "matchings_matrix", "MAX_K_MATCHINGS"),
-    "zonal": ("zonal", "zonal_matrix", "MAX_K_ZONAL"),
+# engine -> (module, function computing the table); each engine's largest k is in .limits
+_ENGINE_FUNCTIONS: dict[str, tuple[str, str]] = {
+    "recursion": ("recursion", "recursion_matrix"),
+    "five_term": ("five_term", "five_term_matrix"),
+    "matchings": ("matchings", "matchings_matrix"),
+    "zonal": ("zonal", "zonal_matrix"),
 }
 
-# Term engines of the beta family: engine -> (module, function, largest-k constant or None,
-# betas it computes (None: every rational beta > 0), whether the function takes beta).
-_TERM_ENGINES: dict[str, tuple[str, str, str | None, frozenset[int] | None, bool]] = {
-    "loop_equations": ("loop_equations", "moment_terms_at", None, None, True),
-    "three_term": ("three_term", "moment_terms", None, frozenset({2}), False),
-    "schur": ("schur", "moment_terms", None, frozenset({2}), False),
-    "permutations": ("permutations", "moment_terms", "MAX_K", frozenset({2}), False),
-    "jack": ("jack", "moment_terms", "MAX_K_JACK", None, True),
+# Term engines of the beta family: engine -> (module, function, betas it computes (None: every
+# rational beta > 0), whether the function takes beta).
+_TERM_ENGINES: dict[str, tuple[str, str, frozenset[int] | None, bool]] = {
+    "loop_equations": ("loop_equations", "moment_terms_at", None, True),
+    "three_term": ("three_term", "moment_terms", frozenset({2}), False),
+    "schur": ("schur", "moment_terms", frozenset({2}), False),
+    "permutations": ("permutations", "moment_terms", frozenset({2}), False),
+    "jack": ("jack", "moment_terms", None, True),
 }
 
 
@@ -56,7 +56,7 @@ def engine_betas(engine: str) -> frozenset[int] | None:
     """The betas ``engine`` computes tables for (``None``: every rational ``beta > 0``)."""
     engine = check_engine(engine)
     if engine in _TERM_ENGINES:
-        return _TERM_ENGINES[engine][3]
+        return _TERM_ENGINES[engine][2]
     return frozenset({1})
 
 
@@ -109,40 +109,15 @@ def engine_available(engine: str) -> bool:
     return True
 
 
-def engine_limit(engine: str) -> int | None:
-    """The largest ``k`` that ``engine`` accepts, or ``None`` if it has no limit."""
-    engine = check_engine(engine)
-    table = _ENGINE_FUNCTIONS if engine in _ENGINE_FUNCTIONS else _TERM_ENGINES
-    limit_name = table[engine][2]
-    if limit_name is None:
-        return None
-    return getattr(_engine_module(engine), limit_name, None)
+def engine_limit(engine: str) -> int:
+    """The largest ``k`` that ``engine`` computes (:mod:`wishart_moments.limits`)."""
+    return limits.limit(check_engine(engine))
 
 
 def check_engine_order(k: object, engine: str, *, name: str = "k") -> int:
-    """Return ``k`` if it is a positive integer that ``engine`` can compute, else raise."""
-    k = check_order(k, name=name)
-    limit = engine_limit(engine)
-    if limit is not None and k > limit:
-        why = ""
-        if engine == "matchings":
-            count = (
-                f"{double_factorial(2 * k - 1):,}"
-                if k <= 100
-                else f"a number of about {int(k * math.log10(2 * k / math.e)) + 1} digits"
-            )
-            why = (
-                f"; it enumerates all (2k-1)!! perfect matchings "
-                f"({count} for {name}={k}): use engine 'recursion'"
-            )
-        elif engine == "permutations":
-            why = "; it enumerates all k! permutations: use engine 'loop_equations' or 'schur'"
-        elif engine == "jack":
-            why = "; it works in the Jack basis of all partitions of k: use 'loop_equations'"
-        raise ValueError(
-            f"{name}={k} is too large for engine {engine!r}: allowed 1 <= {name} <= {limit}{why}"
-        )
-    return k
+    """Return ``k`` if it is a positive integer within ``engine``'s reach, else raise
+    ``ValueError`` naming the limit and what goes further; instant (no engine is imported)."""
+    return limits.check_order(check_engine(engine), k, name=name)
 
 
 def coefficient_matrix(
@@ -182,7 +157,7 @@ def coefficient_matrix(
 
 @lru_cache(maxsize=256)
 def _term_matrix(k: int, engine: str, beta: Any) -> CoefficientMatrix:
-    _, function_name, _, _, takes_beta = _TERM_ENGINES[engine]
+    _, function_name, _, takes_beta = _TERM_ENGINES[engine]
     function = getattr(_engine_module(engine), function_name)
     terms = function([k], beta) if takes_beta else function([k])
     return CoefficientMatrix.from_terms(k, terms, engine=engine, beta=beta)

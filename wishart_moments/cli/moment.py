@@ -142,7 +142,7 @@ def _compute(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
     elif args.cov is not None and not general_cov:
         cov = parse_cov(args.cov)
     if beta is None:
-        beta = sympy.Symbol("beta", positive=True)
+        beta = moments.BETA
     if general_cov and not args.symbolic:
         raise ValueError("--cov general needs --symbolic (a polynomial in p_j = tr Sigma^j)")
     n: Any = n_symbol if args.symbolic else None

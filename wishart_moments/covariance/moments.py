@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import sympy
 
+from .. import limits
 from ..engines import stein
 from ..engines._parts import integer_items
 from ..symbolic import m as m_symbol
@@ -34,13 +35,13 @@ from .sigma import _Sigma
 
 
 def power_sum_symbol(j: int) -> sympy.Symbol:
-    """``p_j = tr Sigma^j`` (``sympy.Symbol(f"p{j}", positive=True)``)."""
-    return sympy.Symbol(f"p{j}", positive=True)
+    """``p_j = tr Sigma^j``: ``sympy.Symbol(f"p{j}")`` (no assumptions, like a user's own)."""
+    return sympy.Symbol(f"p{j}")
 
 
 def inverse_power_sum_symbol(j: int) -> sympy.Symbol:
-    """``q_j = tr Sigma^{-j}`` (``sympy.Symbol(f"q{j}", positive=True)``)."""
-    return sympy.Symbol(f"q{j}", positive=True)
+    """``q_j = tr Sigma^{-j}``: ``sympy.Symbol(f"q{j}")`` (no assumptions, like a user's own)."""
+    return sympy.Symbol(f"q{j}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -266,6 +267,18 @@ def _split_parts(parts: Any) -> tuple[tuple[int, ...], int]:
     return stein.normalize_parts(rest), zeros
 
 
+def _check_reach(mu: tuple[int, ...], zeros: int, power: object, inverse: bool) -> None:
+    """The total order ``sum(parts) + power`` (a part 0 counting 1) within the reach of the Stein
+    recursion (forward or inverse; :mod:`wishart_moments.limits`), else ``ValueError``."""
+    power = _check_power(power)
+    limits.check_order(
+        "stein-inverse" if inverse else "stein",
+        sum(mu) + zeros + power,
+        name="sum(parts) + power" if power else "sum(parts)",
+        minimum=0,
+    )
+
+
 def moment_cov(
     parts: Iterable[int],
     *,
@@ -284,6 +297,7 @@ def moment_cov(
     A part 0 is ``tr W^0 = m``; an int ``parts`` is a single trace.
     """
     mu, zeros = _split_parts(parts)
+    _check_reach(mu, zeros, 0, bool(inverse))
     value = _moment_cov_core(mu, n, cov, m, beta, inverse)
     if zeros:
         size = m if cov is None else _parse(cov)
@@ -307,6 +321,7 @@ def moment_matrix(
     may be empty (``E W^power``). Exact SymPy entries for exact input, Floats for float input.
     """
     mu, zeros = _split_parts(parts)
+    _check_reach(mu, zeros, power, bool(inverse))
     value = _moment_matrix_core(mu, power, n, cov, beta, inverse)
     return value * value.rows**zeros if zeros else value
 
@@ -323,6 +338,7 @@ def moment_expression_cov(
     Sigma^j}`` of ``E[prod tr(W^{parts_i}) W^power]`` (``Sigma^{-j}`` for the inverse).
     """
     mu, zeros = _split_parts(parts)
+    _check_reach(mu, zeros, power, bool(inverse))
     value = _moment_expression_cov_core(mu, beta=beta, inverse=inverse, power=power)
     if not zeros:
         return value

@@ -38,8 +38,8 @@ from functools import lru_cache
 from math import ceil, comb
 from typing import Any
 
-from .._validation import check_order
 from ..layout import CoefficientMatrix, Terms, double_factorial
+from ..limits import check_order
 from ._parts import evaluation_order
 
 State = tuple[int, ...]
@@ -189,6 +189,7 @@ def multi_trace_moment(parts: Iterable[int]) -> Terms:
             raise ValueError(f"parts must be nonnegative integers, got {p!r}")
     zeros = parts.count(0)
     mu = tuple(sorted(p for p in parts if p > 0))
+    check_order("recursion", sum(mu) + zeros, name="sum(parts)", minimum=0)
     if not mu:
         return {(0, zeros): 1}
     if len(mu) == 1:
@@ -205,8 +206,7 @@ def recursion_matrix(k: int) -> CoefficientMatrix:
     Asking for ``k = 1, 2, 3, ...`` in turn costs about one sweep to the last ``k``. For still
     higher orders, the fitted five-term recursion (``engine="five_term"``) is much faster.
     """
-    k = check_order(k)
-    return _matrix(k)
+    return _matrix(check_order("recursion", k))
 
 
 @lru_cache(maxsize=128)

@@ -1,0 +1,156 @@
+"""The reach of every engine: the time at its limit, the refusal beyond it, the next order's cost.
+
+For each engine registered in :mod:`wishart_moments.limits` (``L`` its limit), each run in a
+fresh process (cold caches, imports not timed), through the public entry point that uses it:
+
+1. the call at ``L``, timed: it must finish in reasonable time (about a minute here);
+2. the same call at ``L - d`` (``d = max(1, L // 10)``): the growth per order
+   ``g = (t_L / t_{L-d})^(1/d)`` and the next order's cost extrapolated, ``t_L * g``;
+3. the call at ``L + 1``: refused, and how long the refusal took (it must be instant).
+
+Run: ``python3 benchmarks/bench_limits.py [--engines a,b] [--scale 0.5]`` (``--scale`` times the
+call at ``scale * L`` instead: a quick look, not the figures to quote). All engines take about
+half an hour. Timings are wall-clock on whatever else the machine is doing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+# Time this checkout's package (not another installed copy), here and in the child processes.
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from wishart_moments import limits  # noqa: E402
+
+# engine -> (public call that uses it, as shown; Python source with {k} for the order)
+CALLS: dict[str, tuple[str, str]] = {
+    "recursion": ("coefficient_matrix(k)", "wm.coefficient_matrix({k})"),
+    "five_term": (
+        "coefficient_matrix(k, 'five_term')",
+        "wm.coefficient_matrix({k}, 'five_term')",
+    ),
+    "matchings": (
+        "coefficient_matrix(k, 'matchings')",
+        "wm.coefficient_matrix({k}, 'matchings')",
+    ),
+    "zonal": ("coefficient_matrix(k, 'zonal')", "wm.coefficient_matrix({k}, 'zonal')"),
+    "loop_equations": (
+        "coefficient_matrix(k, beta=4)",
+        "wm.coefficient_matrix({k}, beta=4)",
+    ),
+    "loop_equations-general": (
+        "moment_expression([k], beta=None)",
+        "wm.moment_expression([{k}], beta=None)",
+    ),
+    "three_term": ("coefficient_matrix(k, beta=2)", "wm.coefficient_matrix({k}, beta=2)"),
+    "schur": (
+        "coefficient_matrix(k, 'schur', beta=2)",
+        "wm.coefficient_matrix({k}, 'schur', beta=2)",
+    ),
+    "permutations": (
+        "coefficient_matrix(k, 'permutations', beta=2)",
+        "wm.coefficient_matrix({k}, 'permutations', beta=2)",
+    ),
+    "jack": ("coefficient_matrix(k, 'jack', beta=4)", "wm.coefficient_matrix({k}, 'jack', beta=4)"),
+    "stein": (
+        "moment_expression([k], cov='general')",
+        "wm.moment_expression([{k}], cov='general')",
+    ),
+    "stein-inverse": (
+        "moment_expression([k], cov='general', inverse=True)",
+        "wm.moment_expression([{k}], cov='general', inverse=True)",
+    ),
+    "zonal-closed-form": (
+        "james_expectation((k,))",
+        "wm.james_expectation(({k},))",
+    ),
+    "double_factorial": ("double_factorial(k)", "wm.double_factorial({k})"),
+    "monte_carlo": (
+        "output_variance(100, 100, 0.01, method='monte_carlo', samples=k // 100)",
+        "wm.output_variance(100, 100, 0.01, method='monte_carlo', samples={k} // 100, seed=0)",
+    ),
+}
+
+# order of the untimed first call, where 1 is not a valid order
+WARM = {"monte_carlo": 10_000}
+
+CHILD = """
+import json, time
+import wishart_moments as wm
+{warm}
+start = time.perf_counter()
+try:
+    {call}
+    refused = None
+except ValueError as exc:
+    refused = str(exc)
+print(json.dumps({{"seconds": time.perf_counter() - start, "refused": refused}}))
+"""
+
+
+def limit_memory() -> None:
+    """Cap the child's address space (12 GiB): a run past its limit must not exhaust the host."""
+    resource.setrlimit(resource.RLIMIT_AS, (12 << 30, 12 << 30))
+
+
+def timed(engine: str, k: int, timeout: float) -> dict:
+    """``{"seconds", "refused"}`` of the engine's call at order ``k`` in a fresh process."""
+    code = CALLS[engine][1]
+    # a small call first loads the engine's modules (and Numba's cached kernels), untimed
+    warm = code.format(k=WARM.get(engine, 1))
+    child = CHILD.format(warm=warm, call=code.format(k=k))
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", child],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=timeout,
+            preexec_fn=limit_memory,
+        )
+    except subprocess.TimeoutExpired:
+        return {"seconds": float("inf"), "refused": None}
+    if proc.returncode:
+        raise RuntimeError(f"{engine} at k={k} failed:\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engines", help="comma-separated (default: every registered one)")
+    parser.add_argument("--scale", type=float, default=1.0, help="time at scale * limit (1)")
+    parser.add_argument("--timeout", type=float, default=600.0, help="per call, seconds (600)")
+    args = parser.parse_args()
+    engines = args.engines.split(",") if args.engines else [r.engine for r in limits.reaches()]
+    missing = [e for e in engines if e not in CALLS]
+    if missing:
+        raise SystemExit(f"no benchmark call for {missing}: add one to CALLS")
+    head = f"{'engine':<24} {'limit':>9} {'t(L) s':>8} {'t(L-d) s':>9} {'d':>4}"
+    print(f"{head} {'next (extrap.) s':>17} {'refusal ms':>10}  call")
+    for engine in engines:
+        top = limits.limit(engine)
+        k = max(1, int(top * args.scale))
+        d = max(1, k // 10)
+        at = timed(engine, k, args.timeout)
+        below = timed(engine, k - d, args.timeout) if k - d >= 1 else None
+        beyond = timed(engine, top + 1, 60)
+        if at["refused"] or beyond["refused"] is None:
+            raise SystemExit(f"{engine}: wrong refusal at k={k} or {top + 1}: {at} {beyond}")
+        t_at = at["seconds"]
+        t_below = below["seconds"] if below else float("nan")
+        growth = (t_at / t_below) ** (1 / d) if below and t_below > 0 else float("nan")
+        print(
+            f"{engine:<24} {k:>9} {t_at:>8.2f} {t_below:>9.2f} {d:>4} "
+            f"{t_at * growth:>17.1f} {1000 * beyond['seconds']:>10.2f}  {CALLS[engine][0]}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
