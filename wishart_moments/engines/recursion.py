@@ -183,6 +183,8 @@ def multi_trace_moment(parts: Iterable[int]) -> Terms:
 
     Multiply by ``sigma^{2 sum(parts)}`` for general ``sigma``. Parts equal to 0 contribute ``m``.
     """
+    if isinstance(parts, (str, bytes)):
+        raise ValueError(f"parts must be a sequence of nonnegative integers, got {parts!r}")
     parts = list(parts)
     for p in parts:
         if isinstance(p, bool) or not isinstance(p, int) or p < 0:

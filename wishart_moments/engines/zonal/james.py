@@ -53,8 +53,8 @@ def generalized_pochhammer(a: Any, kappa: Sequence[int], alpha: Any = ALPHA) -> 
         raise ValueError(f"a and alpha must be numbers or SymPy expressions, got {a!r}, {alpha!r}")
     a = sympy.sympify(a)
     alpha = sympy.sympify(alpha)
-    if alpha.is_zero:
-        raise ValueError("alpha must be nonzero")
+    if alpha.is_zero or alpha.has(sympy.zoo, sympy.oo, sympy.nan):
+        raise ValueError(f"alpha must be a nonzero finite number or expression, got {alpha}")
     return sympy.Mul(
         *(
             a - sympy.Rational(i - 1) / alpha + j
