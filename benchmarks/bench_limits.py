@@ -66,23 +66,43 @@ CALLS: dict[str, tuple[str, str]] = {
         "moment_expression([k], cov='general', inverse=True)",
         "wm.moment_expression([{k}], cov='general', inverse=True)",
     ),
+    "schur-cov": (
+        "engines.schur.moment_terms_cov([k - 1, 1])",
+        "schur.moment_terms_cov([{k} - 1, 1])",
+    ),
+    "permutations-real": (
+        "engines.permutations.moment_terms_cov([k], 1)",
+        "permutations.moment_terms_cov([{k}], 1)",
+    ),
+    "zonal-expanded": (
+        "zonal_polynomial((2, 1), variables=<m symbols>), m least with C(m + 2, 3) >= k",
+        "wm.zonal_polynomial((2, 1), variables=[f'x{{i}}' for i in range("
+        "min(m for m in range(1, 10**4) if math.comb(m + 2, 3) >= {k}))])",
+    ),
+    "gauss-legendre": (
+        "activation_second_moment(nn.ELU(), 1.0, nodes=k)",
+        "ll.activation_second_moment(torch.nn.ELU(), 1.0, nodes={k})",
+    ),
     "zonal-closed-form": (
         "james_expectation((k,))",
         "wm.james_expectation(({k},))",
     ),
     "double_factorial": ("double_factorial(k)", "wm.double_factorial({k})"),
     "monte_carlo": (
-        "output_variance(100, 100, 0.01, method='monte_carlo', samples=k // 100)",
-        "wm.output_variance(100, 100, 0.01, method='monte_carlo', samples={k} // 100, seed=0)",
+        "output_variance(100, 100, 0.01, method='monte_carlo', samples=ceil(k / 100))",
+        "wm.output_variance(100, 100, 0.01, method='monte_carlo', samples=-(-{k} // 100), seed=0)",
     ),
 }
 
 # order of the untimed first call, where 1 is not a valid order
-WARM = {"monte_carlo": 10_000}
+WARM = {"monte_carlo": 10_000, "schur-cov": 2}
 
 CHILD = """
-import json, time
+import json, math, time
+import torch
+import lipschitz_layers as ll
 import wishart_moments as wm
+from wishart_moments.engines import permutations, schur
 {warm}
 start = time.perf_counter()
 try:
@@ -131,7 +151,7 @@ def main() -> None:
     missing = [e for e in engines if e not in CALLS]
     if missing:
         raise SystemExit(f"no benchmark call for {missing}: add one to CALLS")
-    head = f"{'engine':<24} {'limit':>9} {'t(L) s':>8} {'t(L-d) s':>9} {'d':>4}"
+    head = f"{'engine':<24} {'limit':>9} {'k timed':>9} {'t(k) s':>8} {'t(k-d) s':>9} {'d':>5}"
     print(f"{head} {'next (extrap.) s':>17} {'refusal ms':>10}  call")
     for engine in engines:
         top = limits.limit(engine)
@@ -146,7 +166,7 @@ def main() -> None:
         t_below = below["seconds"] if below else float("nan")
         growth = (t_at / t_below) ** (1 / d) if below and t_below > 0 else float("nan")
         print(
-            f"{engine:<24} {k:>9} {t_at:>8.2f} {t_below:>9.2f} {d:>4} "
+            f"{engine:<24} {top:>9} {k:>9} {t_at:>8.2f} {t_below:>9.2f} {d:>5} "
             f"{t_at * growth:>17.1f} {1000 * beyond['seconds']:>10.2f}  {CALLS[engine][0]}",
             flush=True,
         )

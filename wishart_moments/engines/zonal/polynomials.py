@@ -81,12 +81,11 @@ def zonal_polynomial(
         )
     if isinstance(variables, (str, bytes)) or not isinstance(variables, Iterable):
         raise ValueError(f"variables must be a sequence of eigenvalues, got {variables!r}")
-    xs = [sympy.sympify(x) for x in variables]
+    xs = list(variables)
     if not xs:
         raise ValueError("variables must hold at least one eigenvalue")
-    limits.check_order(
-        "zonal-expanded", comb(len(xs) + k - 1, k), name="monomials"
-    )
+    limits.check_order("zonal-expanded", comb(len(xs) + k - 1, k), name="monomials")
+    xs = [sympy.sympify(x) for x in xs]
     power = [sympy.Add(*(x**j for x in xs)) for j in range(1, k + 1)]
     expr = sympy.Add(
         *(
