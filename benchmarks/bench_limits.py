@@ -66,6 +66,14 @@ CALLS: dict[str, tuple[str, str]] = {
         "moment_expression([k], cov='general', inverse=True)",
         "wm.moment_expression([{k}], cov='general', inverse=True)",
     ),
+    "schur-products": (
+        "engines.schur.moment_terms([1] * k)",
+        "schur.moment_terms([1] * {k})",
+    ),
+    "schur-cov-single": (
+        "engines.schur.moment_terms_cov([k])",
+        "schur.moment_terms_cov([{k}])",
+    ),
     "schur-cov": (
         "engines.schur.moment_terms_cov([k - 1, 1])",
         "schur.moment_terms_cov([{k} - 1, 1])",

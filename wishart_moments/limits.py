@@ -110,11 +110,11 @@ _TABLE = (
     # coefficient tables C^(k), beta = 1
     (
         "recursion",
-        80,
+        75,
         "the Stein recursion visits every partition of every order below k",
         "engine 'five_term' reaches k <= {five_term}",
     ),
-    ("five_term", 300, "k x k tables of integers of up to k log10(2k/e) digits", ""),
+    ("five_term", 220, "k x k tables of integers of up to k log10(2k/e) digits", ""),
     ("matchings", 14, "it enumerates all (2k-1)!! perfect matchings", "use engine 'recursion'"),
     (
         "zonal",
@@ -138,8 +138,20 @@ _TABLE = (
         "a fixed rational beta reaches k <= {loop_equations}",
     ),
     ("three_term", 300, "k x k tables of integers of up to k log10(k) digits", ""),
-    ("schur", 30, "a sum over every partition of k (characters of S_k)", "use engine 'three_term'"),
+    (
+        "schur",
+        150,
+        "a sum over the k hooks with k-digit weights",
+        "engine 'three_term' reaches k <= {three_term}",
+    ),
+    (
+        "schur-products",
+        20,
+        "a sum over every partition of sum(parts) (characters of S_k)",
+        "use engine 'loop_equations'",
+    ),
     ("schur-cov", 20, "the character table of S_k", "use the Stein recursion (moment with cov)"),
+    ("schur-cov-single", 30, "a sum over every partition of k", "use the Stein recursion"),
     (
         "permutations",
         12,
