@@ -3,7 +3,8 @@
 ``E tr(S^k) = sigma^{2k} sum_{a,b} C_{a,b} n^a m^b`` for ``S = W W^T``, ``W`` an ``m x n`` matrix
 of iid ``N(0, sigma^2)`` entries. Three independent engines give the same exact integers:
 
-* ``"recursion"``: the Stein / Schwinger-Dyson recursion over multi-trace moments (any ``k``, fast);
+* ``"recursion"``: the Stein / Schwinger-Dyson recursion over multi-trace moments (fast; limits
+  of every engine in :mod:`wishart_moments.limits`);
 * ``"matchings"``: the paper's Wick enumeration of all ``(2k-1)!!`` perfect matchings (Numba; small
   ``k`` only);
 * ``"zonal"``: the change of basis to zonal polynomials (paper section IV).
@@ -136,10 +137,11 @@ def coefficient_matrix(
     permutations), ``4`` (quaternion) or any exact rational ``beta > 0`` (``Fraction`` entries;
     ``E tr S^2 = nm(n + m) + (2/beta - 1) nm``). ``engine`` defaults to ``"recursion"`` for
     ``beta = 1``, ``"three_term"`` (Haagerup-Thorbjornsen) for ``beta = 2`` and
-    ``"loop_equations"`` otherwise; the real engines are ``"recursion"`` (any
-    ``k``), ``"five_term"``, ``"matchings"`` (the paper's enumeration, ``k <= MAX_K_MATCHINGS``) and
-    ``"zonal"``; the beta family has ``"loop_equations"``, ``"three_term"``, ``"schur"`` and
-    ``"permutations"`` (``beta = 2``) and ``"jack"``. ``progress(done, total)`` is handed to the
+    ``"loop_equations"`` otherwise; the real engines are ``"recursion"``, ``"five_term"``,
+    ``"matchings"`` (the paper's enumeration) and ``"zonal"`` (each engine's largest ``k`` is
+    :func:`engine_limit`, from :mod:`wishart_moments.limits`); the beta family has
+    ``"loop_equations"``, ``"three_term"``, ``"schur"`` and ``"permutations"`` (``beta = 2``)
+    and ``"jack"``. ``progress(done, total)`` is handed to the
     matchings engine (matchings counted so far, of ``(2k-1)!!``) and ignored by the others.
     Raises ``ValueError`` for a ``k`` that is not a positive integer, a ``k`` beyond the engine's
     limit, a ``beta`` the engine does not compute, a bad ``beta`` or an unknown engine.

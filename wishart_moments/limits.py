@@ -115,7 +115,7 @@ _TABLE = (
         "engine 'five_term' reaches k <= {five_term}",
     ),
     ("five_term", 220, "k x k tables of integers of up to k log10(2k/e) digits", ""),
-    ("matchings", 14, "it enumerates all (2k-1)!! perfect matchings", "use engine 'recursion'"),
+    ("matchings", 13, "it enumerates all (2k-1)!! perfect matchings", "use engine 'recursion'"),
     (
         "zonal",
         20,

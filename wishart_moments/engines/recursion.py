@@ -203,7 +203,7 @@ def multi_trace_moment(parts: Iterable[int]) -> Terms:
 
 
 def recursion_matrix(k: int) -> CoefficientMatrix:
-    """``C^{(k)}`` of ``E tr(S^k)`` by the multi-trace Stein recursion (exact, proven, any ``k``).
+    """``C^{(k)}`` of ``E tr(S^k)`` by the multi-trace Stein recursion (exact, proven; ``k <= 75``).
 
     Asking for ``k = 1, 2, 3, ...`` in turn costs about one sweep to the last ``k``. For still
     higher orders, the fitted five-term recursion (``engine="five_term"``) is much faster.
