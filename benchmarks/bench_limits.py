@@ -91,6 +91,14 @@ CALLS: dict[str, tuple[str, str]] = {
         "activation_second_moment(nn.ELU(), 1.0, nodes=k)",
         "ll.activation_second_moment(torch.nn.ELU(), 1.0, nodes={k})",
     ),
+    "stein-numeric": (
+        "moment([k], n=30, cov=<3 x 3 exact>)",
+        "wm.moment([{k}], n=30, cov=[[2, 1, 0], [1, 3, 1], [0, 1, 1]])",
+    ),
+    "stein-inverse-numeric": (
+        "moment([k], n=100, cov=<3 x 3 exact>, inverse=True)",
+        "wm.moment([{k}], n=100, cov=[[2, 1, 0], [1, 3, 1], [0, 1, 1]], inverse=True)",
+    ),
     "zonal-closed-form": (
         "james_expectation((k,))",
         "wm.james_expectation(({k},))",

@@ -183,6 +183,18 @@ _TABLE = (
         "a linear solve per order over every partition of every order up to k",
         "",
     ),
+    (
+        "stein-numeric",
+        36,
+        "the terms in p_j of every partition of every order up to k, at the given n",
+        "",
+    ),
+    (
+        "stein-inverse-numeric",
+        13,
+        "a linear solve per order over every partition of every order up to k, at the given n",
+        "",
+    ),
     # closed forms and numerics
     ("zonal-closed-form", 10_000, "a product of |kappa| SymPy factors", ""),
     (
