@@ -241,7 +241,7 @@ def _api_table() -> dict[str, tuple]:
             wm.moment,
             ([2],),
             {"n": 5, "cov": EYE2},
-            _0=bad_parts(L("stein")),
+            _0=bad_parts(L("stein-numeric")),
             cov=bad_cov(),
             n=bad_positive_real(),
             beta=st.one_of(BAD_BETA, st.just(3)),
@@ -250,7 +250,7 @@ def _api_table() -> dict[str, tuple]:
             wm.moment,
             ([1],),
             {"n": 9, "cov": EYE2, "inverse": True},
-            _0=bad_parts(L("stein-inverse")),
+            _0=bad_parts(L("stein-inverse-numeric")),
             n=st.one_of(bad_positive_real(), st.sampled_from([1, 2, 2.5])),  # 2 too few for m=2
         ),
         "moment_expression": _row(
@@ -284,8 +284,8 @@ def _api_table() -> dict[str, tuple]:
             wm.moment_matrix,
             ([1], 1),
             {"n": 5, "cov": EYE2},
-            _0=bad_parts(L("stein")),
-            _1=st.one_of(st.integers(max_value=-1), huge_int(L("stein")), NOT_A_NUMBER),
+            _0=bad_parts(L("stein-numeric")),
+            _1=st.one_of(st.integers(max_value=-1), huge_int(L("stein-numeric")), NOT_A_NUMBER),
             cov=bad_cov(),
             n=bad_positive_real(),
         ),
@@ -644,7 +644,7 @@ CLI: dict[str, tuple[list[str], st.SearchStrategy[list[str]]]] = {
             cli_calls(
                 ["moment", "--parts", "2", "--n", "5", "--cov", "2,1;1,3"],
                 cov=st.sampled_from(["", "x", "1,2;3", "1,2;2,1", "1,2;0,1", "nan", "1;2"]),
-                parts=_text(huge_int(L("stein"))),
+                parts=_text(huge_int(L("stein-numeric"))),
             ),
             st.sampled_from(
                 [
