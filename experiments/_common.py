@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import importlib.util
 import io
 import json
 import os
@@ -24,6 +25,20 @@ from typing import IO, Any
 import numpy as np
 
 DEVICES = ("cpu", "cuda")
+#: What every experiment needs beyond the package (module -> distribution): the
+#: ``experiments`` extra. deel-torchlip (same extra) and Ray (the ``ray`` extra) are optional.
+EXPERIMENTS_EXTRA = {"matplotlib": "matplotlib", "sklearn": "scikit-learn"}
+
+
+def check_experiments_extra() -> None:
+    """``ValueError`` naming the ``experiments`` extra if a module it installs is missing (checked
+    before any work, so a long run cannot fail at its last step)."""
+    missing = [d for m, d in EXPERIMENTS_EXTRA.items() if importlib.util.find_spec(m) is None]
+    if missing:
+        raise ValueError(
+            f"the experiments extra is not installed (missing: {', '.join(missing)}): "
+            "python3 -m pip install -e '.[experiments]' from the repository root"
+        )
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -68,9 +83,11 @@ def run_main(
     parser: argparse.ArgumentParser,
     argv: Sequence[str] | None = None,
 ) -> int:
-    """Parse ``argv``, run ``main``; a ValueError/OSError becomes one line and exit status 2."""
+    """Parse ``argv``, check the experiments extra, run ``main``; a ValueError/OSError becomes
+    one line and exit status 2."""
     args = parser.parse_args(argv)
     try:
+        check_experiments_extra()
         return int(main(args) or 0)
     except (ValueError, OSError) as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)

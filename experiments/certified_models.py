@@ -95,8 +95,8 @@ def build_model(config: dict[str, Any]) -> Any:
             from deel import torchlip
         except ImportError:
             raise ValueError(
-                "model 'torchlip_spectral_groupsort' needs deel-torchlip: "
-                "pip install --no-deps deel-torchlip (see scripts/setup)"
+                "model 'torchlip_spectral_groupsort' needs deel-torchlip, which the experiments "
+                "extra installs: python3 -m pip install -e '.[experiments]' (or --no-torchlip)"
             ) from None
         if config["width"] % 2:
             raise ValueError(f"GroupSort2 needs an even width, got {config['width']}")

@@ -296,4 +296,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    from ._common import check_experiments_extra
+
+    try:
+        check_experiments_extra()
+    except ValueError as exc:
+        print(f"python -m experiments.lyapunov_depth: error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
     raise SystemExit(main())

@@ -10,6 +10,8 @@ Importing this package never imports SymPy or Numba.
 
 from __future__ import annotations
 
+from wishart_moments import __version__  # one distribution, one version
+
 from . import init, lyapunov
 from .certify import activation_lipschitz, certified_accuracy, certified_radius
 from .layers import LDLTLinear
@@ -22,6 +24,7 @@ __all__ = [
     "LDLTMLP",
     "LDLTLinear",
     "LDLTNormalization",
+    "__version__",
     "activation_lipschitz",
     "activation_second_moment",
     "certified_accuracy",

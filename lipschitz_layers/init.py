@@ -3,7 +3,7 @@
 In the style of ``torch.nn.init``: the tensor comes first, the trailing underscore means it is
 filled in place, and the function returns it. All fill ``W`` with iid ``N(0, sigma^2)``; they differ
 in how ``sigma`` is chosen. For an LDLT layer ``y = gamma W R^{-1} x`` with ``x ~ N(0, I_n)`` the
-output variance is (paper eq. 2, DESIGN.md section 1)
+output variance is (paper eq. 2; docs/mathematics.md, section 5)
 
     Var[y] = gamma^2 * (1 - (alpha / m) * E tr((alpha I_m + S)^{-1})),
     S = W W^T ~ Wishart_m(n, sigma^2 I)

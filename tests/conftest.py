@@ -1,8 +1,10 @@
-"""Shared test set-up: hypothesis profiles (deterministic in CI) and the CUDA marker."""
+"""Shared test set-up: hypothesis profiles (deterministic in CI), the CUDA marker, and a user
+cache of the session's own (``$XDG_CACHE_HOME``), so that no test reads or writes the real one."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -17,6 +19,16 @@ settings.register_profile(
 )
 settings.register_profile("dev", deadline=None, max_examples=25)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Computed tables are cached under ``$XDG_CACHE_HOME``: point it at a temporary folder."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg_cache")))
+    patch.delenv("WISHART_MOMENTS_TABLES", raising=False)
+    yield
+    patch.undo()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -91,7 +91,11 @@ def test_cov_files(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
         (["--parts", "2", "--n", "9", "--cov", "1,2,3;2,1"], "square"),
         (["--parts", "2", "--n", "9", "--cov", "1,x;x,1"], "exact number"),
         (["--parts", "2", "--n", "4", "--cov", COV, "--inverse"], "beta (n - m + 1) / 2 > 2"),
-        (["--parts", "2", "--n", "9", "--cov", COV, "--beta", "3"], "beta must be 1"),
+        (["--parts", "2", "--n", "9", "--cov", COV, "--beta", "0"], "beta must be > 0"),
+        (
+            ["--parts", "2", "--n", "9", "--cov", COV, "--beta", "general", "--inverse"],
+            "inverse moments need a numeric beta",
+        ),
         (["--parts", "2", "--n", "-9", "--cov", COV], "n must be positive"),
         (["--parts", "2", "--n", "9", "--cov-file", "s.txt"], ".npy or .json"),
     ],

@@ -11,7 +11,7 @@ import pytest
 import sympy
 from cli_runner import run
 
-from wishart_moments.cli.progress import ProgressBar
+from wishart_moments.cli import main
 from wishart_moments.coefficients import coefficient_matrix
 from wishart_moments.moments import BETA, moment, moment_expression
 from wishart_moments.symbolic import m, n
@@ -126,7 +126,7 @@ def test_verify_beta_catches_a_wrong_cached_table(
     path = tmp_path / "beta2" / "k03.json"
     path.write_text(path.read_text().replace('"3"', '"4"', 1))
     code, out, _ = run(["verify", "--beta", "2", "--kmax", "3", "--dir", str(tmp_path)], capsys)
-    assert code == 1 and "FAIL cached k03.json" in out
+    assert code == 1 and f"FAIL cached {path}" in out
 
 
 def test_table_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -145,20 +145,39 @@ class _Terminal(io.StringIO):
         return True
 
 
-def test_progress_bar() -> None:
-    stream = _Terminal()
-    bar = ProgressBar(4, "verify", stream=stream, width=8)
-    bar.update(2, "k=3")
-    assert "verify [####....] 2/4  k=3" in stream.getvalue()
-    bar.line("a line")
-    bar.close()
-    assert "a line\n" in stream.getvalue() and stream.getvalue().endswith("\r\033[K")
-    plain = io.StringIO()  # not a terminal: lines only, no bar
-    bar = ProgressBar(4, stream=plain)
-    bar.update(1)
-    bar.line("x")
-    bar.close()
-    assert plain.getvalue() == "x\n"
+@pytest.mark.parametrize(
+    ("terminal", "flag", "bar", "lines"),
+    [
+        (True, None, True, True),  # a terminal: the bar, and the lines above it
+        (False, None, False, True),  # a log file or pipe: the lines only
+        (False, "--progress", True, True),  # asked for: the bar anyway
+        (True, "--quiet", False, False),  # nothing
+    ],
+)
+def test_progress_on_stderr(
+    terminal: bool,
+    flag: str | None,
+    bar: bool,
+    lines: bool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stderr = _Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr("sys.stderr", stderr)
+    stdout = io.StringIO()
+    monkeypatch.setattr("sys.stdout", stdout)
+    argv = ["generate", "--kmax", "3", "--out", str(tmp_path), *([flag] if flag else [])]
+    assert main(argv) == 0
+    err = stderr.getvalue()
+    assert ("generate:" in err and "/3 [" in err) is bar, err
+    assert ("k=3: recursion" in err) is lines, err
+    assert "wrote 3 table(s)" in stdout.getvalue()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k01.json", "k02.json", "k03.json"]
+
+
+def test_quiet_and_progress_exclude_each_other(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["verify", "--kmax", "2", "--quiet", "--progress"], capsys)
+    assert code == 2 and "not allowed with argument" in err
 
 
 # ---------------------------------------------------------------- delegation to covariance
@@ -224,4 +243,4 @@ def test_general_beta_tables_cli(tmp_path: Path, capsys: pytest.CaptureFixture[s
     code, out, _ = run(
         ["verify", "--beta", "general", "--kmax", "3", "--dir", str(tmp_path)], capsys
     )
-    assert code == 1 and "FAIL cached k03.json" in out
+    assert code == 1 and f"FAIL cached {path}" in out

@@ -10,7 +10,7 @@ from cli_runner import run
 
 from wishart_moments.coefficients import engine_limit
 from wishart_moments.engines.recursion import recursion_matrix
-from wishart_moments.tables import read_table
+from wishart_moments.tables import SHIPPED_DIRECTORY, cache_directory, read_table
 
 
 def test_generate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -45,12 +45,37 @@ def test_show_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert code == 0 and out.strip() == r"\sigma^{4} \left(m^{2} n + m n^{2} + m n\right)"
 
 
-def test_show_reads_the_cache_and_rebuilds(
+def test_show_looks_in_dir_then_shipped_then_cache(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(["show", "4", "--dir", str(tmp_path)], capsys)  # missing: rebuilt
-    assert code == 0 and "k04.json (engine recursion)" in out.splitlines()[0]
-    assert read_table(tmp_path / "k04.json") == recursion_matrix(4)
+    cache = cache_directory()
+    code, out, _ = run(["show", "4", "--dir", str(tmp_path)], capsys)  # not in DIR: shipped
+    assert code == 0 and f"{SHIPPED_DIRECTORY / 'k04.json'} (engine" in out.splitlines()[0]
+    code, out, _ = run(["show", "43", "--dir", str(tmp_path)], capsys)  # nowhere: cached
+    assert code == 0 and f"{cache / 'k43.json'} (engine recursion)" in out.splitlines()[0]
+    assert read_table(cache / "k43.json") == recursion_matrix(43)
+    assert list(tmp_path.iterdir()) == []  # the directory read is never written
+
+
+def test_reading_never_creates_a_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "missing"
+    for argv in (["show", "5"], ["show", "5", "--beta", "general"], ["verify", "--kmax", "2"]):
+        code, _, err = run([*argv, "--dir", str(missing)], capsys)
+        assert code == 2 and err.count("\n") == 1 and f"{missing} does not exist" in err
+    assert not missing.exists()
+    out = missing / "new"
+    assert run(["generate", "--kmax", "2", "--out", str(out), "--quiet"], capsys)[0] == 0
+    assert sorted(p.name for p in out.iterdir()) == ["k01.json", "k02.json"]
+
+
+def test_generate_without_out_writes_to_the_user_cache(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(["generate", "--kmin", "44", "--kmax", "44", "--quiet"], capsys)
+    assert code == 0 and f"to {cache_directory()} in" in out
+    assert read_table(cache_directory() / "k44.json") == recursion_matrix(44)
 
 
 def test_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -68,7 +93,7 @@ def test_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     doc["matrix"][5][0] = str(int(doc["matrix"][5][0]) + 10)
     path.write_text(json.dumps(doc))
     code, out, _ = run(argv, capsys)
-    assert code == 1 and "FAIL cached k06.json" in out and "checksum" in out
+    assert code == 1 and f"FAIL cached {path}" in out and "checksum" in out
 
 
 def test_verify_default_directory_is_the_committed_tables(

@@ -411,10 +411,14 @@ def test_bad_arguments() -> None:
         moment_cov([1], n=0, cov=SIGMA)
     with pytest.raises(ValueError, match="n must be positive"):
         moment_matrix([1], 1, n=-3, cov=SIGMA)
-    with pytest.raises(ValueError, match="beta must be 1"):
-        moment_cov([1], n=5, cov=SIGMA, beta=3)
-    with pytest.raises(ValueError, match="beta must be 1"):
-        moment_expression_cov([1], beta=0.5)
+    with pytest.raises(ValueError, match="beta must be a positive number with a covariance"):
+        moment_cov([1], n=5, cov=SIGMA, beta=0)
+    with pytest.raises(ValueError, match="beta must be a positive number"):
+        moment_expression_cov([1], beta="three")
+    with pytest.raises(ValueError, match="inverse moments need a numeric beta"):
+        moment_expression_cov([1], beta=None, inverse=True)
+    with pytest.raises(ValueError, match="inverse moments need a numeric beta"):
+        moment_matrix([1], 1, n=9, cov=SIGMA, beta=sympy.Symbol("b"), inverse=True)
     with pytest.raises(ValueError, match="beta must be a positive"):
         moment_cov([1], n=5, m=2, beta=-1)
     with pytest.raises(ValueError, match="non-negative integers"):

@@ -23,7 +23,7 @@ def test_double_factorial() -> None:
 
 
 def test_small_orders_by_hand() -> None:
-    # E tr S = nm, E tr S^2 = nm(n + m + 1), k = 3 as printed in DESIGN.md section 2.
+    # E tr S = nm, E tr S^2 = nm(n + m + 1), k = 3 as in docs/mathematics.md section 1.
     assert recursion_matrix(1) == [[1]]
     assert recursion_matrix(2) == [[1, 0], [1, 1]]
     assert recursion_matrix(3) == [[1, 0, 0], [3, 3, 0], [4, 3, 1]]

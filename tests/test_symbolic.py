@@ -29,7 +29,7 @@ def test_small_orders() -> None:
     assert sympy.expand(trace_moment(1) - sigma**2 * n * m) == 0
     assert sympy.expand(trace_moment(2) - sigma**4 * n * m * (n + m + 1)) == 0
     assert sympy.factor(trace_moment(2)) == sigma**4 * n * m * (n + m + 1)
-    # DESIGN.md section 2, k = 3
+    # k = 3 as in docs/mathematics.md (the paper's appendix)
     k3 = n**3 * m + 3 * n**2 * m + 3 * n**2 * m**2 + 4 * n * m + 3 * n * m**2 + n * m**3
     assert sympy.expand(trace_moment(3) - sigma**6 * k3) == 0
 

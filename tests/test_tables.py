@@ -18,9 +18,8 @@ from wishart_moments.engines.recursion import multi_trace_moment, recursion_matr
 from wishart_moments.layout import CoefficientMatrix, double_factorial
 from wishart_moments.paper import PAPER_KMAX, paper_differences, paper_table
 from wishart_moments.tables import (
-    ENV_TABLES_DIR,
+    cache_directory,
     checksum,
-    default_directory,
     generate_tables,
     load_table,
     read_table,
@@ -28,7 +27,7 @@ from wishart_moments.tables import (
     table_filename,
 )
 
-REPO_TABLES = Path(__file__).resolve().parent.parent / "wishart_moments" / "data" / "tables"
+REPO_TABLES = Path(__file__).resolve().parent.parent / "tables"
 COMMITTED_K = range(1, 41)
 ENUMERATED_K = range(1, 11)  # committed tables produced by the matchings enumerator
 
@@ -126,15 +125,6 @@ def test_committed_tables_match_schema() -> None:
     assert not validator.is_valid(broken)
 
 
-def test_default_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv(ENV_TABLES_DIR, raising=False)
-    assert default_directory() == REPO_TABLES  # source checkout
-    monkeypatch.setenv(ENV_TABLES_DIR, str(tmp_path))
-    assert default_directory() == tmp_path
-    assert load_table(5) == recursion_matrix(5)
-    assert (tmp_path / "k05.json").is_file()
-
-
 # ---------------------------------------------------------------- JSON round trip
 
 
@@ -208,15 +198,18 @@ def _flip_digit(path: Path, i: int, j: int) -> None:
     path.write_text(json.dumps(doc))
 
 
-def test_corrupt_file_rejected_or_rebuilt(tmp_path: Path) -> None:
-    path = save_table(recursion_matrix(7), tmp_path)
+def test_corrupt_file_rejected_or_recomputed(tmp_path: Path) -> None:
+    path = save_table(recursion_matrix(45), tmp_path)  # beyond the shipped tables
     _flip_digit(path, 3, 1)
+    damaged = path.read_text()
     with pytest.raises(ValueError, match="checksum"):
         read_table(path)
-    with pytest.raises(ValueError, match=r"checksum.*wishart-moments generate --kmax 7"):
-        load_table(7, tmp_path, rebuild=False)
-    assert load_table(7, tmp_path) == recursion_matrix(7)
-    assert read_table(path) == recursion_matrix(7)  # rewritten, valid again
+    with pytest.raises(ValueError, match=r"checksum.*wishart-moments generate --kmax 45"):
+        load_table(45, tmp_path, rebuild=False)
+    with pytest.warns(UserWarning, match="checksum"):
+        assert load_table(45, tmp_path) == recursion_matrix(45)
+    assert path.read_text() == damaged  # a directory that is read is never rewritten
+    assert read_table(cache_directory() / "k45.json") == recursion_matrix(45)  # cached there
 
 
 def test_corrupt_file_with_recomputed_checksum_fails_invariants(tmp_path: Path) -> None:
@@ -242,7 +235,8 @@ def test_garbage_rejected(tmp_path: Path, text: str, match: str) -> None:
     path.write_text(text)
     with pytest.raises(ValueError, match=match):
         read_table(path)
-    assert load_table(3, tmp_path) == recursion_matrix(3)
+    with pytest.warns(UserWarning, match=match):  # skipped for the shipped copy
+        assert load_table(3, tmp_path) == recursion_matrix(3)
 
 
 def test_inconsistent_size_rejected(tmp_path: Path) -> None:
@@ -260,19 +254,11 @@ def test_wrong_order_and_missing_file(tmp_path: Path) -> None:
     (tmp_path / "k03.json").rename(tmp_path / "k04.json")
     with pytest.raises(ValueError, match="holds the table for k=3, expected k=4"):
         read_table(tmp_path / "k04.json", k=4)
-    assert load_table(4, tmp_path) == recursion_matrix(4)
-    with pytest.raises(ValueError, match="missing"):
-        load_table(6, tmp_path, rebuild=False)
-    assert not (tmp_path / "k06.json").exists()
-    assert load_table(6, tmp_path) == recursion_matrix(6)
-    assert read_table(tmp_path / "k06.json") == recursion_matrix(6)
-
-
-def test_rebuild_into_unwritable_directory_warns(tmp_path: Path) -> None:
-    blocker = tmp_path / "a_file"
-    blocker.write_text("")
-    with pytest.warns(UserWarning, match="could not rewrite"):
-        assert load_table(3, blocker / "tables") == recursion_matrix(3)
+    with pytest.warns(UserWarning, match="expected k=4"):
+        assert load_table(4, tmp_path) == recursion_matrix(4)
+    with pytest.raises(ValueError, match=f"no valid table k46.json in {tmp_path}"):
+        load_table(46, tmp_path, rebuild=False)
+    assert not (tmp_path / "k46.json").exists()
 
 
 # ---------------------------------------------------------------- Monte Carlo

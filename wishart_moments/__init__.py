@@ -14,14 +14,23 @@ __version__ = "0.1.0"
 
 # public name -> submodule that defines it
 _EXPORTS = {
+    "CoefficientMatrices": "whole_matrices",
     "CoefficientMatrix": "layout",
+    "coefficient_matrices": "whole_matrices",
     "coefficient_matrix": "coefficients",
     "engine_limit": "coefficients",
+    "gaussian_moment": "ensembles.gaussian",
     "generate_tables": "tables",
+    "jacobi_moment": "ensembles.jacobi",
     "load_table": "tables",
     "moment": "moments",
     "moment_expression": "moments",
     "moment_matrix": "covariance",
+    "evaluate_words": "noncentral",
+    "noncentral_moment": "noncentral",
+    "noncentral_moment_expression": "noncentral",
+    "noncentral_moment_matrix": "noncentral",
+    "word_symbol": "noncentral",
     "paper_differences": "paper",
     "paper_table": "paper",
     "read_table": "tables",

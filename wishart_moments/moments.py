@@ -167,6 +167,8 @@ def moment(
     beta: Any = 1,
     cov: Any = None,
     inverse: bool = False,
+    mean: Any = None,
+    omega: Any = None,
 ) -> sympy.Expr:
     """``E prod_i tr(S^{parts_i})`` as a SymPy number: an exact ``Rational`` for exact ``n``
     (int, ``Fraction``, ``Rational``), integer ``m`` and exact rational ``beta``; SymPy symbols for
@@ -180,9 +182,17 @@ def moment(
     ``cov`` (``Sigma``; then ``m`` defaults to its size) or ``inverse=True`` delegate to
     :func:`wishart_moments.covariance.moment_cov`. Raises ``ValueError`` for empty, negative or
     non-integer parts, ``n <= 0``, a non-integer ``m``, ``beta <= 0`` or NaN, and the like.
+    ``mean`` (``M``) or ``omega`` (``M M^*``): the noncentral Wishart ``(X + M)(X + M)^*``, beta
+    1 or 2 (:func:`wishart_moments.noncentral.noncentral_moment`; docs/noncentral.md).
 
     ``moment([1], n=n, m=m) == n*m``; ``moment([2], n=7, m=3, beta=2) == 210``.
     """
+    if mean is not None or omega is not None:
+        from .noncentral import noncentral_moment
+
+        return noncentral_moment(
+            parts, n=n, m=m, beta=beta, cov=cov, mean=mean, omega=omega, inverse=inverse
+        )
     if cov is not None or inverse:
         moment_cov = _covariance("moment_cov")
         return moment_cov(parts, n=n, cov=cov, m=m, beta=beta, inverse=bool(inverse))
@@ -219,7 +229,9 @@ def moment_expression(
     beta: Any = 1,
     cov: Any = None,
     inverse: bool = False,
-) -> sympy.Expr:
+    noncentral: bool = False,
+    power: int = 0,
+) -> sympy.Expr | dict[str, sympy.Expr]:
     """``E prod_i tr(S^{parts_i})`` as a SymPy polynomial in the symbols ``n``, ``m``
     (:mod:`wishart_moments.symbolic`) at ``Sigma = I``.
 
@@ -232,8 +244,24 @@ def moment_expression(
     ``beta`` 1, 2 or 4) gives the moment as an expression in the symbol ``n`` alone, its traces
     and size ``m`` filled in: the same as ``moment(parts, n=n, cov=cov)``.
 
+    ``noncentral=True``: the noncentral Wishart, a polynomial in ``n``, ``m``, ``w_j = tr
+    Omega^j`` (``cov`` None or a scalar ``c`` for ``Sigma = c I``) or in ``n`` and the traces of
+    words in ``Sigma``, ``Omega`` (``cov="general"``); ``power > 0`` gives the coefficients of the
+    open words (:func:`wishart_moments.noncentral.noncentral_moment_expression`).
+
     ``moment_expression([2], beta=None) == n*m*(n + m) + (2/beta - 1)*n*m`` (expanded).
     """
+    if noncentral:
+        from .noncentral import INVERSE_REFUSAL, noncentral_moment_expression
+
+        if inverse:
+            raise ValueError(INVERSE_REFUSAL)
+        return noncentral_moment_expression(parts, beta=beta, cov=cov, power=power)
+    if power:
+        raise ValueError(
+            "power (matrix-valued moments) needs noncentral=True here; for the central "
+            "Wishart use wishart_moments.covariance.moment_expression_cov(parts, power=...)"
+        )
     if isinstance(cov, str) and cov != "general":
         raise ValueError(
             f"cov must be None, 'general' or a covariance matrix in moment_expression, got {cov!r}"

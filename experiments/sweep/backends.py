@@ -172,7 +172,10 @@ def _run_ray(
     try:
         import ray
     except ImportError:
-        raise ValueError("--backend ray needs Ray: pip install 'ray>=2.9'") from None
+        raise ValueError(
+            "--backend ray needs Ray, which the ray extra installs: "
+            "python3 -m pip install -e '.[ray]'"
+        ) from None
     if not todo:
         return
     if not ray.is_initialized():

@@ -18,6 +18,7 @@ import argparse
 import importlib
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 
 from .. import __version__
@@ -25,7 +26,7 @@ from .. import __version__
 PROG = "wishart-moments"
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a command ended by SIGPIPE
 #: The modules of this package that register subcommands, in the order of ``--help``.
-SUBCOMMAND_MODULES = ("covariance", "moment", "tables", "variance")
+SUBCOMMAND_MODULES = ("covariance", "ensembles", "moment", "noncentral", "tables", "variance")
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -44,12 +45,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line_warning(message: Warning | str, *_: object, **__: object) -> None:
+    print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status (see the module docstring)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        status = int(args.func(args) or 0)
+        with warnings.catch_warnings():
+            warnings.showwarning = _one_line_warning  # a warning is one line too
+            status = int(args.func(args) or 0)
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
         return status
     except BrokenPipeError:

@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 from .._validation import check_beta
+from . import noncentral
 
 FORMATS = ("sympy", "latex", "json")
 GENERAL_BETA = ("general", "beta", "any")
@@ -27,7 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="one exact moment E prod_i tr(S^(parts_i)) (any beta; Sigma, inverse, matrix-valued)",
         description="Exact E prod_i tr(S^(parts_i)) for S = X X^*, X m x n with iid standard "
         "real (beta 1), complex (2), quaternion (4) entries, E|x|^2 = 1, or the beta-Laguerre "
-        "ensemble for any beta > 0; with --cov, W = Sigma^(1/2) S Sigma^(1/2).",
+        "ensemble for any beta > 0; with --cov, W = Sigma^(1/2) S Sigma^(1/2) (any beta > 0: the "
+        "beta-Wishart, whose moments depend on Sigma through its eigenvalues).",
     )
     cmd.add_argument("--parts", required=True, metavar="P", help="comma-separated, e.g. 3,1")
     cmd.add_argument("--n", metavar="N", help="degrees of freedom: 7, 15/2 or 7.5 (exact)")
@@ -61,6 +63,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="R",
         help="matrix-valued E[prod tr(W^(parts_i)) W^R] (W^(-R) with --inverse)",
     )
+    cmd.add_argument(
+        "--ensemble",
+        choices=("wishart", "gaussian", "jacobi"),
+        default="wishart",
+        help="wishart (default), gaussian (Hermite: E prod tr H^(parts_i)) or jacobi (MANOVA: "
+        "J = (A+B)^(-1) A with --n1, --n2); see docs/ensembles.md",
+    )
+    cmd.add_argument("--n1", metavar="N1", help="jacobi: degrees of freedom of A (exact)")
+    cmd.add_argument("--n2", metavar="N2", help="jacobi: degrees of freedom of B (exact)")
+    noncentral.add_moment_arguments(cmd)
     cmd.set_defaults(func=_moment)
 
 
@@ -131,6 +143,17 @@ def _compute(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
     from ..symbolic import n as n_symbol
 
     parts = parse_parts(args.parts)
+    if args.ensemble != "wishart" and noncentral.wants_noncentral(args):
+        raise ValueError(
+            "--omega, --omega-file, --mean-file and --noncentral are not used with --ensemble "
+            f"{args.ensemble}"
+        )
+    if args.ensemble != "wishart":
+        from .ensembles import ensemble_moment
+
+        return ensemble_moment(args, parts)
+    if args.n1 is not None or args.n2 is not None:
+        raise ValueError("--n1 and --n2 are parameters of --ensemble jacobi")
     beta = _beta(args.beta)
     power = args.power
     if power < 0:
@@ -141,6 +164,8 @@ def _compute(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
         cov = read_cov_file(args.cov_file)
     elif args.cov is not None and not general_cov:
         cov = parse_cov(args.cov)
+    if noncentral.wants_noncentral(args):
+        return noncentral.compute_moment(args, cov, general_cov)
     if beta is None:
         beta = moments.BETA
     if general_cov and not args.symbolic:
@@ -220,9 +245,9 @@ def _moment(args: argparse.Namespace) -> int:
     if args.format == "json":
         doc = {
             "quantity": "E prod_i tr(S^(parts_i))"
-            + (" with W = Sigma^(1/2) S Sigma^(1/2)" if asked["cov"] else "")
-            + (" of the inverse" if asked["inverse"] else "")
-            + (f" times W^({asked['power']})" if asked["power"] else ""),
+            + (" with W = Sigma^(1/2) S Sigma^(1/2)" if asked.get("cov") else "")
+            + (" of the inverse" if asked.get("inverse") else "")
+            + (f" times W^({asked['power']})" if asked.get("power") else ""),
             **asked,
             "result": _render(result, "json"),
         }

@@ -1,73 +1,47 @@
-"""A dependency-free progress bar for long CLI runs, drawn on stderr when it is a terminal."""
+"""Progress of long CLI runs (``generate``, ``verify``): a tqdm bar on stderr.
+
+The bar is drawn only when stderr is a terminal (tqdm's ``disable=None``), unless ``--progress``
+asks for it anyway; ``--quiet`` turns it off together with the progress lines. Lines written
+with :func:`write` pass above a drawn bar instead of tearing it.
+"""
 
 from __future__ import annotations
 
+import argparse
 import sys
-import time
 from typing import TextIO
 
+from tqdm import tqdm
 
-class ProgressBar:
-    """``[#####.....] 12/40  k=12  3.1 s``, redrawn in place; plain lines pass above it.
 
-    On a stream that is not a terminal (a log file, a pipe) the bar is not drawn and
-    :meth:`line` just writes the line, so logs stay readable. ``enabled=False`` draws nothing.
-    """
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--quiet`` and ``--progress`` on a long-running subcommand."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    group.add_argument(
+        "--progress",
+        action="store_true",
+        help="draw the progress bar even when stderr is not a terminal",
+    )
 
-    def __init__(
-        self,
-        total: int,
-        label: str = "",
-        *,
-        stream: TextIO | None = None,
-        enabled: bool = True,
-        width: int = 30,
-    ) -> None:
-        self.total = max(int(total), 1)
-        self.label = label
-        self.stream = sys.stderr if stream is None else stream
-        isatty = getattr(self.stream, "isatty", None)
-        self.draw = bool(enabled and isatty is not None and isatty())
-        self.width = width
-        self.done = 0
-        self.note = ""
-        self.start = time.perf_counter()
 
-    def text(self) -> str:
-        """The bar as it is drawn now (without the carriage return)."""
-        filled = round(self.width * self.done / self.total)
-        elapsed = time.perf_counter() - self.start
-        bar = "#" * filled + "." * (self.width - filled)
-        label = f"{self.label} " if self.label else ""
-        return f"{label}[{bar}] {self.done}/{self.total}  {self.note}  {elapsed:.1f} s"
+def bar(
+    total: int, label: str, args: argparse.Namespace, *, stream: TextIO | None = None
+) -> tqdm:
+    """A tqdm bar of ``total`` steps on stderr (or ``stream``), as ``args`` ask for it."""
+    quiet = getattr(args, "quiet", False)
+    forced = getattr(args, "progress", False)
+    return tqdm(
+        total=total,
+        desc=label,
+        unit="k",
+        file=sys.stderr if stream is None else stream,
+        disable=True if quiet else (False if forced else None),
+        leave=False,
+        dynamic_ncols=True,
+    )
 
-    def _redraw(self) -> None:
-        if self.draw:
-            self.stream.write("\r\033[K" + self.text())
-            self.stream.flush()
 
-    def update(self, done: int, note: str = "") -> None:
-        """Set the number of steps done (of ``total``) and a short note, and redraw."""
-        self.done = min(max(int(done), 0), self.total)
-        self.note = note
-        self._redraw()
-
-    def clear(self) -> None:
-        """Erase the bar (it comes back on the next :meth:`update`), e.g. before printing."""
-        if self.draw:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
-
-    def line(self, text: str) -> None:
-        """Write ``text`` as a line of its own (above the bar)."""
-        if self.draw:
-            self.stream.write("\r\033[K")
-        self.stream.write(text + "\n")
-        self._redraw()
-
-    def close(self) -> None:
-        """Remove the bar (the lines written stay)."""
-        if self.draw:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
-            self.draw = False
+def write(line: str, *, stream: TextIO | None = None) -> None:
+    """Print ``line`` (to stdout by default) above any bar being drawn."""
+    tqdm.write(line, file=sys.stdout if stream is None else stream)

@@ -27,14 +27,17 @@ from ..paper import PAPER_KMAX, paper_differences
 from ..tables import (
     FIELDS,
     beta_directory,
+    check_writable,
     default_directory,
     dumps_table,
+    find_table,
     generate_tables,
-    load_table,
     read_table,
+    search_path,
     table_filename,
 )
-from .progress import ProgressBar
+from ..tables.locations import existing_directory
+from . import progress
 
 FORMATS = ("matrix", "sympy", "latex", "json")
 # Largest k that `verify` recomputes by default with the engines that get slow with k.
@@ -44,6 +47,7 @@ BETA_HELP = (
     "'general' (the polynomial in n, m, alpha = 2/beta)"
 )
 GENERAL = ("general", "any")
+ENSEMBLE_HELP = "wishart (default) or gaussian: 2^K E tr H^(2K) in m and beta (gaussian/kNN.json)"
 
 
 def _is_general(text: str) -> bool:
@@ -59,7 +63,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "generate",
         help="compute the tables C^(k), k = kmin..kmax, and write one JSON file per k",
         description="Compute C^(k) for k = kmin..kmax with one engine and write one JSON file "
-        "per k, atomically. Progress goes to stderr.",
+        "per k, atomically (a file appears whole or not at all). Progress goes to stderr.",
     )
     gen.add_argument("--kmax", type=int, required=True, metavar="K", help="largest order")
     gen.add_argument("--kmin", type=int, default=1, metavar="K", help="smallest order (1)")
@@ -70,22 +74,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     gen.add_argument(
         "--out",
         metavar="DIR",
-        help="tables root (the default table directory); beta != 1 goes to DIR/beta<B>/",
+        help="tables root, created if needed (default: the user cache); beta != 1 goes to "
+        "DIR/beta<B>/",
     )
-    gen.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    progress.add_arguments(gen)
+    gen.add_argument(
+        "--ensemble", choices=("wishart", "gaussian"), default="wishart", help=ENSEMBLE_HELP
+    )
     gen.set_defaults(func=_generate)
 
     show = subparsers.add_parser(
         "show",
         help="print the table C^(k)",
-        description="Print C^(k): read from the cached JSON table (checksum verified), or "
-        "computed afresh with --engine.",
+        description="Print C^(k): read from the first JSON table found (checksum verified) in "
+        "--dir (else $WISHART_MOMENTS_TABLES), the shipped tables and the user cache; "
+        "computed and cached in the user cache if none has it; computed afresh with --engine.",
     )
     show.add_argument("k", type=int, metavar="K", help="the order k >= 1")
     show.add_argument("--format", choices=FORMATS, default="matrix", help="(matrix)")
     show.add_argument("--engine", choices=ENGINES, help="compute with this engine, not the cache")
     show.add_argument("--beta", default="1", metavar="B", help=BETA_HELP)
-    show.add_argument("--dir", metavar="DIR", help="tables root (the default one)")
+    show.add_argument(
+        "--dir", metavar="DIR", help="an existing tables root to look in first (read only)"
+    )
+    show.add_argument(
+        "--ensemble", choices=("wishart", "gaussian"), default="wishart", help=ENSEMBLE_HELP
+    )
     show.set_defaults(func=_show)
 
     ver = subparsers.add_parser(
@@ -111,7 +125,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             help=f"largest k for {what} ({cap})",
         )
     ver.add_argument("--beta", default="1", metavar="B", help=BETA_HELP)
-    ver.add_argument("--dir", metavar="DIR", help="tables root to check (the default one)")
+    ver.add_argument(
+        "--dir",
+        metavar="DIR",
+        help="the existing tables root whose files to check (default: every root searched: "
+        "$WISHART_MOMENTS_TABLES, the shipped tables, the user cache)",
+    )
+    progress.add_arguments(ver)
     ver.set_defaults(func=_verify)
 
 
@@ -128,17 +148,16 @@ def _generate_general(args: argparse.Namespace) -> int:
     if kmin > kmax:
         raise ValueError(f"kmin={kmin} is larger than kmax={kmax}")
     out = Path(args.out) if args.out else default_directory()
-    bar = ProgressBar(kmax - kmin + 1, "generate", enabled=not args.quiet)
+    check_writable(out / "general")
     start = time.perf_counter()
-    try:
+    with progress.bar(kmax - kmin + 1, "generate", args) as bar:
         for k in range(kmin, kmax + 1):
             t = time.perf_counter()
             path = save_polynomial(k, moment_terms([k]), out)
             if not args.quiet:
-                bar.line(f"k={k}: loop_equations {time.perf_counter() - t:.2f} s -> {path}")
-                bar.update(k - kmin + 1, f"k={k}")
-    finally:
-        bar.close()
+                line = f"k={k}: loop_equations {time.perf_counter() - t:.2f} s -> {path}"
+                progress.write(line, stream=sys.stderr)
+            bar.update()
     print(
         f"wrote {kmax - kmin + 1} polynomial(s) k={kmin}..{kmax} (loop_equations, general beta) "
         f"to {out / 'general'} in {time.perf_counter() - start:.2f} s"
@@ -147,6 +166,10 @@ def _generate_general(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
+    if args.ensemble == "gaussian":
+        from .ensembles import generate_gaussian
+
+        return generate_gaussian(args)
     if _is_general(args.beta):
         return _generate_general(args)
     beta = check_beta(args.beta)
@@ -154,23 +177,17 @@ def _generate(args: argparse.Namespace) -> int:
     kmin = check_order(args.kmin, name="kmin")
     kmax = check_engine_order(args.kmax, engine, name="kmax")
     out = Path(args.out) if args.out else default_directory()
-    bar = ProgressBar(kmax - kmin + 1, "generate", enabled=not args.quiet)
-    written = 0
-
-    def progress(line: str) -> None:
-        nonlocal written
-        if " -> " in line:
-            written += 1
-        bar.line(line)
-        bar.update(written, line.split(":")[0])
-
     start = time.perf_counter()
-    try:
+    with progress.bar(kmax - kmin + 1, "generate", args) as bar:
+
+        def report(line: str) -> None:
+            progress.write(line, stream=sys.stderr)
+            if " -> " in line:  # a table written
+                bar.update()
+
         paths = generate_tables(
-            kmax, engine, out, kmin=kmin, beta=beta, progress=None if args.quiet else progress
+            kmax, engine, out, kmin=kmin, beta=beta, progress=None if args.quiet else report
         )
-    finally:
-        bar.close()
     elapsed = time.perf_counter() - start
     label = "" if beta == 1 else f", beta={beta}"
     print(
@@ -220,6 +237,10 @@ def _show_general(args: argparse.Namespace, k: int) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
+    if args.ensemble == "gaussian":
+        from .ensembles import show_gaussian
+
+        return show_gaussian(args)
     k = check_order(args.k)
     if _is_general(args.beta):
         return _show_general(args, k)
@@ -228,9 +249,8 @@ def _show(args: argparse.Namespace) -> int:
         cm = coefficient_matrix(k, args.engine, beta=beta)
         source = f"engine {args.engine}"
     else:
-        root = Path(args.dir) if args.dir else default_directory()
-        cm = load_table(k, root, beta=beta)
-        source = f"{beta_directory(root, beta) / table_filename(k)} (engine {cm.engine})"
+        cm, path = find_table(k, args.dir, beta=beta)
+        source = f"{path or 'computed (could not be cached)'} (engine {cm.engine})"
     if args.format == "json":
         sys.stdout.write(dumps_table(cm))
     elif args.format in ("sympy", "latex"):
@@ -277,7 +297,7 @@ def _verify_general(args: argparse.Namespace, kmax: int) -> int:
     from ..engines.loop_equations import moment_terms
     from ..tables import read_polynomial
 
-    root = Path(args.dir) if args.dir else default_directory()
+    roots = _roots_to_check(args)
     failures: list[str] = []
     jack = None
     if engine_available("jack"):
@@ -290,11 +310,9 @@ def _verify_general(args: argparse.Namespace, kmax: int) -> int:
         "verify: general beta (loop_equations), specialised to beta = 1 and 2"
         + (f"; Jack interpolation in alpha for k <= {args.jack_kmax}" if jack else "")
     )
-    bar = ProgressBar(kmax, "verify")
     computed = {}
-    try:
+    with progress.bar(kmax, "verify", args) as bar:
         for k in range(1, kmax + 1):
-            bar.update(k - 1, f"k={k}")
             start = time.perf_counter()
             terms = computed[k] = moment_terms([k])
             checks = []
@@ -313,27 +331,49 @@ def _verify_general(args: argparse.Namespace, kmax: int) -> int:
                 jack_status = "ok" if ok else "FAIL"
                 if not ok:
                     failures.append(f"k={k}: jack interpolation in alpha differs")
-            bar.clear()
-            print(
+            progress.write(
                 f"{k:>3}  beta=1 {checks[0]:<4}  beta=2 {checks[1]:<4}  jack {jack_status:<4}  "
-                f"{len(terms)} terms  {time.perf_counter() - start:.2f} s",
-                flush=True,
+                f"{len(terms)} terms  {time.perf_counter() - start:.2f} s"
             )
-    finally:
-        bar.close()
-    folder = root / "general"
-    paths = sorted(folder.glob("k*.json")) if folder.is_dir() else []
-    for path in paths:
-        try:
-            terms = read_polynomial(path)
-        except (ValueError, OSError) as exc:
-            failures.append(f"cached {path.name}: {exc}")
-            continue
-        k = int(path.stem[1:])
-        if terms != (computed.get(k) or moment_terms([k])):
-            failures.append(f"cached {path.name}: differs from loop_equations")
-    print(f"cached polynomials in {folder}: {len(paths)} file(s) checked")
+            bar.update()
+    for root in roots:
+        folder = root / "general"
+        paths = sorted(folder.glob("k*.json")) if folder.is_dir() else []
+        for path in paths:
+            try:
+                terms = read_polynomial(path)
+            except (ValueError, OSError) as exc:
+                failures.append(f"cached {path}: {exc}")
+                continue
+            k = int(path.stem[1:])
+            if terms != (computed.get(k) or moment_terms([k])):
+                failures.append(f"cached {path}: differs from loop_equations")
+        print(f"cached polynomials in {folder}: {len(paths)} file(s) checked")
     return _report(failures, kmax)
+
+
+def _roots_to_check(args: argparse.Namespace) -> list[Path]:
+    """The tables roots whose files ``verify`` reads: ``--dir`` (which must exist), else every
+    root of the search path."""
+    return [existing_directory(args.dir)] if args.dir else search_path()
+
+
+#: Engines whose first call loads (or compiles) Numba kernels, and the order that warms them
+#: fully (for matchings: the table of the last 7 pairs, built once per process).
+NUMBA_WARM_K = {"matchings": 7, "permutations": 4}
+
+
+def _warm_kernels(reach: dict[str, int], beta: object) -> None:
+    """Run each Numba engine once at a small order, so that loading or compiling its kernels
+    (cached on disk after the first run) is reported apart from the per-k times."""
+    spent = []
+    for engine, k in NUMBA_WARM_K.items():
+        if engine in reach:
+            start = time.perf_counter()
+            coefficient_matrix(min(k, reach[engine]), engine, beta=beta)
+            spent.append(f"{engine} {time.perf_counter() - start:.2f} s")
+    if spent:
+        print(f"Numba kernels loaded or compiled: {', '.join(spent)} (not in the times below)")
 
 
 def _report(failures: list[str], kmax: int) -> int:
@@ -363,22 +403,20 @@ def _verify(args: argparse.Namespace) -> int:
         for engine in engines_for_beta(beta)
         if engine != reference_engine
     }
-    root = Path(args.dir) if args.dir else default_directory()
-    folder = beta_directory(root, beta)
+    roots = _roots_to_check(args)
     reach = _verify_engines(reference_engine, kmax, caps)
     if beta != 1:
         print(f"verify: {_describe(beta)}, reference engine {reference_engine}")
     for engine, top in reach.items():
         print(f"engine {engine}: k = 1..{top}")
+    _warm_kernels(reach, beta)
 
     failures: list[str] = []
     reference: dict[int, CoefficientMatrix] = {}
     width = max(38, len(", ".join(reach)))
     print(f"{'k':>3}  {'engines':<{width}}  {'invariants':<10}  {'agree':<5}  {'paper':<7}  time")
-    bar = ProgressBar(kmax, "verify")
-    try:
+    with progress.bar(kmax, "verify", args) as bar:
         for k in range(1, kmax + 1):
-            bar.update(k - 1, f"k={k}")
             tables: dict[str, CoefficientMatrix] = {}
             start = time.perf_counter()
             for engine, top in reach.items():
@@ -397,18 +435,17 @@ def _verify(args: argparse.Namespace) -> int:
             paper = paper_differences(reference[k]) if beta == 1 and k <= PAPER_KMAX else None
             paper_bad = [f"k={k} paper: {d}" for d in paper or []]
             failures += bad + disagree + paper_bad
-            bar.clear()
-            print(
+            progress.write(
                 f"{k:>3}  {', '.join(tables):<{width}}  {'FAIL' if bad else 'ok':<10}  "
                 f"{'FAIL' if disagree else 'ok':<5}  "
-                f"{'-' if paper is None else 'FAIL' if paper_bad else 'ok':<7}  {elapsed:.2f} s",
-                flush=True,
+                f"{'-' if paper is None else 'FAIL' if paper_bad else 'ok':<7}  {elapsed:.2f} s"
             )
-    finally:
-        bar.close()
+            bar.update()
 
-    checked = _verify_cached(folder, reference, failures, beta)
-    print(f"cached tables in {folder}: {checked} file(s) checked")
+    for root in roots:
+        folder = beta_directory(root, beta)
+        checked = _verify_cached(folder, reference, failures, beta)
+        print(f"cached tables in {folder}: {checked} file(s) checked")
     return _report(failures, kmax)
 
 
@@ -421,11 +458,11 @@ def _verify_cached(
         try:
             cm = read_table(path, beta=beta)
         except (ValueError, OSError) as exc:
-            failures.append(f"cached {path.name}: {exc}")
+            failures.append(f"cached {path}: {exc}")
             continue
         if path.name != table_filename(cm.k):
-            failures.append(f"cached {path.name}: holds k={cm.k}")
+            failures.append(f"cached {path}: holds k={cm.k}")
         expected = reference.get(cm.k) or coefficient_matrix(cm.k, beta=beta)
         if cm != expected:
-            failures.append(f"cached {path.name}: differs from {default_engine(beta)}")
+            failures.append(f"cached {path}: differs from {default_engine(beta)}")
     return len(paths)

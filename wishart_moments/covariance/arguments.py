@@ -14,39 +14,55 @@ import sympy
 
 from .parsing import _Exact
 
-_CLASSICAL = (1, 2, 4)
-
 # ---------------------------------------------------------------------------------------------
 # arguments
 
 
 def _check_beta(beta: object, with_cov: bool) -> Any:
-    """``beta`` in {1, 2, 4} with a covariance; any positive rational for ``Sigma = I``."""
+    """Any positive rational ``beta`` (an ``int`` when integral, else a ``Fraction``; floats are
+    read as the rational they print as, ``0.5 -> 1/2``), with or without a covariance: 1, 2, 4
+    are the real, complex and quaternion Wishart, any other value the beta-Wishart (whose moments
+    depend on ``Sigma`` only through its eigenvalues). ``None`` is the symbol ``beta``; a SymPy
+    expression with free symbols is returned as is (symbolic beta: forward moments only)."""
+    if beta is None:
+        from ..moments import BETA
+
+        return BETA
+    if isinstance(beta, sympy.Basic) and beta.free_symbols:
+        return beta
     if not isinstance(beta, bool) and isinstance(beta, (numbers.Real, sympy.Basic)):
-        if with_cov and beta in _CLASSICAL:
-            return int(beta)  # type: ignore[call-overload]
-        if not with_cov:
-            try:
-                value = Fraction(str(sympy.nsimplify(beta, rational=True)))
-            except (TypeError, ValueError):
-                value = None
-            if value is not None and value > 0:
-                return int(value) if value.denominator == 1 else value
-    allowed = (
-        "1 (real), 2 (complex) or 4 (quaternion) with a covariance"
-        if with_cov
-        else ("a positive number")
+        try:
+            value = Fraction(str(sympy.nsimplify(beta, rational=True)))
+        except (TypeError, ValueError):
+            value = None
+        if value is not None and value > 0:
+            return int(value) if value.denominator == 1 else value
+    where = " with a covariance" if with_cov else ""
+    raise ValueError(
+        f"beta must be a positive number{where} (1 real, 2 complex, 4 quaternion, any other "
+        f"beta > 0 the beta-Wishart) or a SymPy symbol, got {beta!r}"
     )
-    raise ValueError(f"beta must be {allowed}, got {beta!r}")
 
 
-def _check_field(parsed: _Exact | np.ndarray, beta: int) -> None:
+def _is_symbolic_beta(beta: Any) -> bool:
+    return isinstance(beta, sympy.Basic)
+
+
+def _refuse_symbolic_inverse(beta: Any) -> None:
+    if _is_symbolic_beta(beta):
+        raise ValueError(
+            "inverse moments need a numeric beta (they are rational functions of n - m and "
+            f"beta, which this engine does not build); got the symbolic beta {beta}"
+        )
+
+
+def _check_field(parsed: _Exact | np.ndarray, beta: Any) -> None:
     """A complex (non-real Hermitian) covariance only for the complex Wishart, beta = 2."""
     is_complex = parsed.complex if isinstance(parsed, _Exact) else parsed.dtype.kind == "c"
     if is_complex and beta != 2:
         raise ValueError(
-            f"a complex (Hermitian) cov needs beta=2, got beta={beta}; beta 1 and 4 take a real "
-            "symmetric cov"
+            f"a complex (Hermitian) cov needs beta=2, got beta={beta}; every other beta takes a "
+            "real symmetric cov"
         )
 
 

@@ -18,6 +18,7 @@ from ..engines import stein
 from ..engines._parts import integer_items
 from ..symbolic import m as m_symbol
 from ..symbolic import n as n_symbol
+from . import symbolic_beta
 from .arguments import (
     _check_beta,
     _check_existence,
@@ -25,6 +26,8 @@ from .arguments import (
     _check_m,
     _check_n,
     _check_power,
+    _is_symbolic_beta,
+    _refuse_symbolic_inverse,
     _sympify_number,
 )
 from .parsing import (
@@ -67,6 +70,8 @@ def _moment_cov_core(
     """Implementation of :func:`moment_cov` (``mu`` normalised, without zeros)."""
     n = _check_n(n)
     beta = _check_beta(beta, cov is not None)
+    if inverse:
+        _refuse_symbolic_inverse(beta)
     if cov is not None:
         parsed = _parse(cov)
         size = parsed.m if isinstance(parsed, _Exact) else parsed.shape[0]
@@ -87,6 +92,8 @@ def _moment_cov_core(
         )
     if not mu:
         return sympy.Integer(1)
+    if _is_symbolic_beta(beta):
+        return symbolic_beta.value(mu, 0, beta, n, traces, None)
     if inverse:
         _check_existence(mu, 0, beta, n, m_value)
         if isinstance(n, sympy.Basic) or isinstance(m_value, sympy.Basic):
@@ -117,12 +124,17 @@ def _moment_matrix_core(
     power = _check_power(power)
     n = _check_n(n)
     beta = _check_beta(beta, True)
+    if inverse:
+        _refuse_symbolic_inverse(beta)
     if cov is None:
         raise ValueError("moment_matrix needs cov (an m x m matrix)")
     parsed = _parse(cov)
     _check_field(parsed, beta)
     sigma = _Sigma(parsed, inverse)
     size = sigma.m
+    if _is_symbolic_beta(beta):
+        out = symbolic_beta.value(mu, power, beta, n, sigma.trace, sigma.matrix)
+        return out * sympy.eye(size) if power == 0 else out
     if inverse:
         _check_existence(mu, power, beta, n, size)
         if isinstance(n, sympy.Basic):
@@ -162,7 +174,7 @@ def _moment_matrix_core(
             result += _sympify_number(stein.evaluate_terms(t, sigma.trace)) * _as_sympy_matrix(
                 sigma.matrix(a)
             )
-        return result.applyfunc(lambda x: sympy.nsimplify(sympy.expand(x)))
+        return result.applyfunc(sympy.expand)  # exact: nsimplify can turn 55165/3 into radicals
     total = np.zeros((size, size), dtype=complex if np.iscomplexobj(sigma.matrix(1)) else float)
     for a, t in by_power.items():
         total = total + stein.evaluate_terms(t, sigma.trace) * sigma.matrix(a)
@@ -232,6 +244,10 @@ def _moment_expression_cov_core(
     mu = stein.normalize_parts(parts)
     power = _check_power(power)
     beta = _check_beta(beta, True)
+    if _is_symbolic_beta(beta):
+        if inverse:
+            _refuse_symbolic_inverse(beta)
+        return symbolic_beta.expression(mu, power, beta, power_sum_symbol)
     if not inverse:
         if power == 0:
             return _polynomial_expr(stein.moment_terms_cov(mu, beta), power_sum_symbol)
@@ -300,8 +316,10 @@ def moment_cov(
 
     ``cov`` is ``Sigma`` (see :func:`parse_cov`; ``m`` is taken from it) or ``None`` with ``m``
     given for ``Sigma = I``. Exact SymPy numbers for exact ``n`` and ``cov``, a SymPy Float for
-    float input, an expression for symbolic ``n`` (or ``m`` with ``cov=None``). With a covariance
-    ``beta`` is 1, 2 or 4; for ``Sigma = I`` any ``beta > 0`` (the beta-Laguerre ensemble).
+    float input, an expression for symbolic ``n`` (or ``m`` with ``cov=None``). ``beta``: 1, 2, 4
+    (real, complex, quaternion) or any other rational ``beta > 0`` (the beta-Wishart: its moments
+    depend on ``Sigma`` only through the eigenvalues); ``None`` or a SymPy symbol gives an
+    expression in ``beta`` (forward moments only).
     A part 0 is ``tr W^0 = m``; an int ``parts`` is a single trace.
     """
     mu, zeros = _split_parts(parts)
@@ -319,15 +337,25 @@ def moment_matrix(
     power: int,
     *,
     n: Any,
-    cov: Any,
+    cov: Any = None,
     beta: Any = 1,
     inverse: bool = False,
+    mean: Any = None,
+    omega: Any = None,
 ) -> sympy.Matrix:
     """The ``m x m`` matrix ``E[prod_i tr(W^{parts_i}) W^power]`` (``W^{-1}`` if ``inverse``).
 
     ``= sum_{lam, a} c_{lam, a} p_lam(Sigma) Sigma^a`` (``q_lam(Sigma) Sigma^{-a}``); ``parts``
     may be empty (``E W^power``). Exact SymPy entries for exact input, Floats for float input.
+    ``mean`` or ``omega``: the noncentral Wishart (``cov`` then defaults to ``I``;
+    :func:`wishart_moments.noncentral.noncentral_moment_matrix`).
     """
+    if mean is not None or omega is not None:
+        from ..noncentral import noncentral_moment_matrix
+
+        return noncentral_moment_matrix(
+            parts, power, n=n, cov=cov, beta=beta, mean=mean, omega=omega, inverse=inverse
+        )
     mu, zeros = _split_parts(parts)
     _check_reach(mu, zeros, power, bool(inverse), _is_symbolic(n))
     value = _moment_matrix_core(mu, power, n, cov, beta, inverse)

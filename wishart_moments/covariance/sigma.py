@@ -88,7 +88,7 @@ class _Sigma:
         if j not in self._traces:
             mat = self._power(j)
             if self._frac is None:
-                self._traces[j] = sympy.re(sympy.nsimplify(sympy.expand(mat.trace())))
+                self._traces[j] = sympy.re(sympy.expand(mat.trace()))
             else:
                 self._traces[j] = sum((mat[i][i] for i in range(self.m)), Fraction(0))
         return self._traces[j]

@@ -258,3 +258,16 @@ def primitive(p: Poly | IPoly) -> IPoly:
     if ints[-1] < 0:
         g = -g
     return tuple(x // g for x in ints)
+
+
+def interpolate(xs: list[Fraction], ys: list[Fraction]) -> Poly:
+    """The polynomial of degree ``< len(xs)`` through the points ``(xs[i], ys[i])``, exactly
+    (Newton's divided differences, then Horner on the Newton form)."""
+    diffs = [Fraction(y) for y in ys]
+    for j in range(1, len(xs)):
+        for i in range(len(xs) - 1, j - 1, -1):
+            diffs[i] = (diffs[i] - diffs[i - 1]) / (xs[i] - xs[i - j])
+    poly: Poly = trim(diffs[-1:])
+    for i in range(len(xs) - 2, -1, -1):  # poly = poly * (x - x_i) + diffs[i]
+        poly = add(mul(poly, trim([-Fraction(xs[i]), Fraction(1)])), trim([diffs[i]]))
+    return poly

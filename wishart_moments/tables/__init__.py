@@ -25,13 +25,16 @@ rationals written ``"p"`` or ``"p/q"`` (``"-3/2"``), and ``total = prod_{i<k} (1
 A tables directory (the *root*) holds the real tables itself and the others in subdirectories
 ``beta2/``, ``beta4/``, ``beta1_2/`` (``beta = 1/2``), ...; ``general/`` holds the general-beta
 polynomials (``format = "wishart-moments-beta-polynomial"``: ``E tr S^k`` as integer
-coefficients of ``n^i m^j alpha^l``, ``alpha = 2/beta``). The package ships such a root in
-``wishart_moments/data/tables/`` (real and complex ``k = 1..40`` and more), so a non-editable
-install loads them without rebuilding.
+coefficients of ``n^i m^j alpha^l``, ``alpha = 2/beta``). The package ships such a root: the
+repository's top-level ``tables/`` folder, installed as the data package
+``wishart_moments.shipped_tables`` (real, complex and quaternion ``k = 1..40`` and more), so a
+non-editable install loads them without rebuilding. Lookups read ``$WISHART_MOMENTS_TABLES``,
+the shipped tables and the user cache, in that order, and write only to the user cache
+(:mod:`.locations`).
 
 ``sha256`` is the hex digest of the canonical serialisation of every other field: UTF-8 of
 ``json.dumps(doc_without_sha256, sort_keys=True, separators=(",", ":"), ensure_ascii=True)``.
-The JSON Schema of the format is ``wishart_moments/data/tables/schema.json``. Every write is atomic
+The JSON Schema of the format is ``tables/schema.json``. Every write is atomic
 (temporary file in the same directory, ``fsync``, ``os.replace``).
 """
 
@@ -51,6 +54,13 @@ from .format import (
     table_filename,
 )
 from .generation import generate_tables
+from .locations import (
+    ENV_TABLES_DIR,
+    cache_directory,
+    default_directory,
+    search_path,
+    shipped_directory,
+)
 from .polynomials import (
     POLYNOMIAL_FORMAT,
     POLYNOMIAL_QUANTITY,
@@ -63,10 +73,10 @@ from .polynomials import (
     save_polynomial,
 )
 from .storage import (
-    ENV_TABLES_DIR,
     SHIPPED_DIRECTORY,
     beta_directory,
-    default_directory,
+    check_writable,
+    find_table,
     load_table,
     read_table,
     save_table,
@@ -85,10 +95,13 @@ __all__ = [
     "SHIPPED_DIRECTORY",
     "beta_directory",
     "beta_label",
+    "cache_directory",
+    "check_writable",
     "checksum",
     "default_directory",
     "dumps_polynomial",
     "dumps_table",
+    "find_table",
     "generate_tables",
     "load_polynomial",
     "load_table",
@@ -101,6 +114,8 @@ __all__ = [
     "read_table",
     "save_polynomial",
     "save_table",
+    "search_path",
+    "shipped_directory",
     "table_document",
     "table_filename",
 ]

@@ -148,7 +148,7 @@ def dumps_table(cm: CoefficientMatrix) -> str:
 
 
 def _structure_errors(doc: object) -> list[str]:
-    """Schema-level checks of a parsed table document (mirrors ``data/tables/schema.json``)."""
+    """Schema-level checks of a parsed table document (mirrors ``tables/schema.json``)."""
     if not isinstance(doc, dict):
         return [f"top level is {type(doc).__name__}, expected an object"]
     errors = []

@@ -8,12 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .._validation import check_beta, check_order
-from .storage import (
-    _writable_directory,
-    beta_directory,
-    default_directory,
-    save_table,
-)
+from .locations import default_directory
+from .storage import beta_directory, check_writable, save_table
 
 
 def generate_tables(
@@ -27,8 +23,10 @@ def generate_tables(
 ) -> list[Path]:
     """Compute ``C^{(k)}`` for ``k = kmin .. kmax`` with ``engine`` and save each table atomically.
 
-    ``out`` (a tables root) defaults to :func:`default_directory`; ``beta != 1`` tables go to its
-    ``beta<B>/`` folder. ``engine`` defaults to
+    ``out`` (a tables root) defaults to the user cache; ``beta != 1`` tables go to its
+    ``beta<B>/`` folder, which is checked before any work and created only when the first table
+    is written. Each file appears whole or not at all (temporary file, ``os.replace``), so an
+    interrupted run leaves the tables finished so far and nothing partial. ``engine`` defaults to
     :func:`~wishart_moments.coefficients.default_engine`. ``progress``, if given, receives one
     line per table, and for the matchings engine
     a line every few seconds while a table is being counted. Returns the paths written.
@@ -47,7 +45,7 @@ def generate_tables(
     if kmin > kmax:
         raise ValueError(f"kmin={kmin} is larger than kmax={kmax}")
     root = default_directory() if out is None else Path(out)
-    _writable_directory(beta_directory(root, beta))
+    check_writable(beta_directory(root, beta))
     paths = []
     for k in range(kmin, kmax + 1):
         start = time.perf_counter()

@@ -18,11 +18,8 @@ from .format import (
     checksum,
     table_filename,
 )
-from .storage import (
-    _writable_directory,
-    _write_atomic,
-    default_directory,
-)
+from .locations import default_directory, search_path
+from .storage import _writable_directory, _write_atomic
 
 # ---------------------------------------------------------------------------------------------
 # General-beta polynomials: E tr S^k as integer coefficients of n^i m^j alpha^l (alpha = 2/beta)
@@ -157,7 +154,8 @@ def save_polynomial(
     terms: Mapping[tuple[int, int, int], int],
     directory: str | os.PathLike[str] | None = None,
 ) -> Path:
-    """Write the polynomial of ``E tr S^k`` atomically to ``root/general/kNN.json``."""
+    """Write the polynomial of ``E tr S^k`` atomically to ``root/general/kNN.json`` (``root``
+    by default the user cache)."""
     bad = polynomial_violations(k, terms)
     if bad:
         raise ValueError(f"refusing to save an invalid polynomial for k={k}: {'; '.join(bad)}")
@@ -173,17 +171,19 @@ def save_polynomial(
 def load_polynomial(
     k: int, directory: str | os.PathLike[str] | None = None
 ) -> dict[tuple[int, int, int], int]:
-    """The general-beta polynomial of ``E tr S^k`` from ``root/general/kNN.json`` if that file is
-    there and valid, else computed by the loop equations (not written)."""
+    """The general-beta polynomial of ``E tr S^k`` from ``general/kNN.json`` of the first tables
+    root that has a valid one (the search path of :func:`load_table`: ``directory``, which must
+    exist, or ``$WISHART_MOMENTS_TABLES``, then the shipped tables, then the user cache), else
+    computed by the loop equations (not written). A damaged file is skipped with a warning."""
     k = check_order(k)
-    root = default_directory() if directory is None else Path(directory)
-    path = root / "general" / table_filename(k)
-    try:
-        return read_polynomial(path, k=k)
-    except FileNotFoundError:
-        pass
-    except (OSError, ValueError) as exc:
-        warnings.warn(f"{exc}; computing the polynomial instead", stacklevel=2)
+    for root in search_path(directory):
+        path = root / "general" / table_filename(k)
+        try:
+            return read_polynomial(path, k=k)
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError) as exc:
+            warnings.warn(f"{exc}; skipping it", stacklevel=2)
     from ..engines.loop_equations import moment_terms
 
     return moment_terms([k])

@@ -1,5 +1,5 @@
-"""Where the tables live and how they are read, written atomically, and loaded (recomputed on
-demand when a file is missing or damaged).
+"""How the tables are read, written atomically, and looked up (computed and cached in the user
+cache when no readable copy exists; see :mod:`.locations` for where they are looked up).
 """
 
 from __future__ import annotations
@@ -20,25 +20,9 @@ from .format import (
     parse_table,
     table_filename,
 )
+from .locations import cache_directory, default_directory, search_path, shipped_directory
 
-ENV_TABLES_DIR = "WISHART_MOMENTS_TABLES"
-SHIPPED_DIRECTORY = Path(__file__).resolve().parent.parent / "data" / "tables"
-
-
-def default_directory() -> Path:
-    """Where tables are read and cached when no directory is given (the tables *root*).
-
-    ``$WISHART_MOMENTS_TABLES`` if set; else the tables shipped in the package
-    (``wishart_moments/data/tables``, also after a non-editable install); else
-    ``$XDG_CACHE_HOME/wishart_moments/tables`` (``~/.cache/wishart_moments/tables``).
-    """
-    env = os.environ.get(ENV_TABLES_DIR)
-    if env:
-        return Path(env).expanduser()
-    if (SHIPPED_DIRECTORY / "schema.json").is_file():
-        return SHIPPED_DIRECTORY
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "wishart_moments" / "tables"
+SHIPPED_DIRECTORY = shipped_directory()
 
 
 def beta_directory(root: str | os.PathLike[str], beta: object = 1) -> Path:
@@ -71,14 +55,28 @@ def read_table(
     return cm
 
 
+def check_writable(directory: str | os.PathLike[str]) -> Path:
+    """``directory`` as a ``Path`` if tables can be written there, creating nothing: it is a
+    writable directory, or it does not exist yet and its nearest existing ancestor is one.
+    ``ValueError`` naming the path otherwise."""
+    path = Path(directory).expanduser()
+    probe = path
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise ValueError(f"cannot write tables to {path}: {probe} is not a directory")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise ValueError(f"cannot write tables to {path}: permission denied on {probe}")
+    return path
+
+
 def _writable_directory(directory: str | os.PathLike[str] | None) -> Path:
-    path = default_directory() if directory is None else Path(directory)
+    """``directory`` (default: the user cache), created if needed, ready for a write."""
+    path = check_writable(default_directory() if directory is None else directory)
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ValueError(f"cannot write tables to {path}: {exc.strerror or exc}") from exc
-    if not os.access(path, os.W_OK | os.X_OK):
-        raise ValueError(f"cannot write tables to {path}: permission denied")
     return path
 
 
@@ -109,7 +107,8 @@ def _write_atomic(path: Path, text: str) -> None:
 
 def save_table(cm: CoefficientMatrix, directory: str | os.PathLike[str] | None = None) -> Path:
     """Write ``cm`` atomically to ``directory/kNN.json`` (``directory/beta<B>/kNN.json`` for
-    ``beta != 1``; ``directory`` is a tables root) and return the path.
+    ``beta != 1``; ``directory`` is a tables root, by default the user cache) and return the
+    path. The folder is created if needed.
 
     Refuses (``ValueError``) a table that fails an invariant or names no known engine, and an
     unwritable directory.
@@ -129,6 +128,58 @@ def save_table(cm: CoefficientMatrix, directory: str | os.PathLike[str] | None =
     return path
 
 
+def find_table(
+    k: int,
+    directory: str | os.PathLike[str] | None = None,
+    *,
+    beta: object = 1,
+    rebuild: bool = True,
+) -> tuple[CoefficientMatrix, Path | None]:
+    """``C^{(k)}`` (of ``beta``) and the file it was read from (or cached to: ``None`` if it was
+    computed and could not be cached). See :func:`load_table`."""
+    k = check_order(k)
+    beta = check_beta(beta)
+    roots = search_path(directory)
+    name = Path(beta_directory(".", beta), table_filename(k))
+    problems = []
+    for root in roots:
+        path = root / name
+        try:
+            cm = read_table(path, k=k, beta=beta)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            problems.append(f"table {path} cannot be read: {exc.strerror or exc}")
+            continue
+        except ValueError as exc:
+            problems.append(str(exc))
+            continue
+        if problems:
+            warnings.warn(f"{'; '.join(problems)}; using {path}", stacklevel=3)
+        return cm, path
+    cache = cache_directory()
+    if not rebuild:
+        where = ", ".join(str(root) for root in roots) or "no tables directory"
+        flag = "" if beta == 1 else f" --beta {beta}"
+        raise ValueError(
+            f"no valid table {name} in {where}"
+            + "".join(f"; {problem}" for problem in problems)
+            + f"; load_table with rebuild=True computes it and caches it in {cache}, "
+            f"`wishart-moments generate --kmax {k}{flag} --out DIR` writes it to DIR"
+        )
+    from ..coefficients import coefficient_matrix
+
+    cm = coefficient_matrix(k, beta=beta)
+    try:
+        path: Path | None = save_table(cm, cache)
+    except ValueError as exc:
+        problems.append(f"computed {name} but could not cache it: {exc}")
+        path = None
+    if problems:
+        warnings.warn("; ".join(problems), stacklevel=3)
+    return cm, path
+
+
 def load_table(
     k: int,
     directory: str | os.PathLike[str] | None = None,
@@ -136,38 +187,14 @@ def load_table(
     beta: object = 1,
     rebuild: bool = True,
 ) -> CoefficientMatrix:
-    """``C^{(k)}`` (of ``beta``) read from the cached JSON table, checksum and invariants verified.
+    """``C^{(k)}`` (of ``beta``) read from a JSON table, checksum and invariants verified.
 
-    ``directory`` (a tables root) defaults to :func:`default_directory`; ``beta != 1`` tables
-    live in its ``beta<B>/`` folder. A missing or corrupt file is recomputed by the default exact
-    engine (the recursion for ``beta = 1``, the three-term recursion for ``beta = 2``, else the loop
-    equations) and rewritten atomically (a
-    warning says so if it cannot be written); with ``rebuild=False`` it raises ``ValueError``.
+    Looks in ``directory`` (a tables root, which must exist; default ``$WISHART_MOMENTS_TABLES``
+    if set), then in the tables shipped with the package, then in the user cache
+    (:func:`~wishart_moments.tables.locations.search_path`); ``beta != 1`` tables live in each
+    root's ``beta<B>/`` folder. A damaged file is skipped with a warning. If no valid copy is
+    found the table is computed by the default exact engine (the recursion for ``beta = 1``, the
+    three-term recursion for ``beta = 2``, else the loop equations) and written atomically to the
+    user cache, the only place a lookup writes; with ``rebuild=False`` it raises ``ValueError``.
     """
-    k = check_order(k)
-    beta = check_beta(beta)
-    root = default_directory() if directory is None else Path(directory)
-    folder = beta_directory(root, beta)
-    path = folder / table_filename(k)
-    try:
-        return read_table(path, k=k, beta=beta)
-    except FileNotFoundError:
-        problem = f"table {path} is missing"
-    except OSError as exc:
-        problem = f"table {path} cannot be read: {exc.strerror or exc}"
-    except ValueError as exc:
-        problem = str(exc)
-    if not rebuild:
-        flag = "" if beta == 1 else f" --beta {beta}"
-        raise ValueError(
-            f"{problem}; regenerate it with `wishart-moments generate --kmax {k}{flag} "
-            f"--out {root}` or call load_table(k, rebuild=True)"
-        )
-    from ..coefficients import coefficient_matrix
-
-    cm = coefficient_matrix(k, beta=beta)
-    try:
-        save_table(cm, root)
-    except ValueError as exc:
-        warnings.warn(f"{problem}; recomputed it but could not rewrite it: {exc}", stacklevel=2)
-    return cm
+    return find_table(k, directory, beta=beta, rebuild=rebuild)[0]

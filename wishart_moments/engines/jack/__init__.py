@@ -1,6 +1,6 @@
 """Jack polynomials at any rational ``alpha`` and the Jack route to beta-Wishart moments.
 
-Conventions (DESIGN section 7): ``X`` is ``m x n`` with iid entries of the field, ``E|x|^2 = 1``,
+Conventions (docs/mathematics.md): ``X`` is ``m x n`` with iid entries of the field, ``E|x|^2 = 1``,
 ``S = X X^*``, ``W = Sigma^{1/2} S Sigma^{1/2}``, ``alpha = 2 / beta`` (beta = 1 real, 2 complex,
 4 quaternion; any ``beta > 0`` at ``Sigma = I``, the beta-Laguerre ensemble).
 

@@ -41,8 +41,9 @@ def _pochhammer_weights(mu: Partition, alpha: Fraction) -> list[tuple[Partition,
 def moment_terms_cov(parts: Iterable[int], beta: Any) -> dict[tuple[int, Partition], Fraction]:
     """``E prod_i tr(W^{parts_i})`` as ``{(e, lam): coefficient of n^e p_lam(Sigma)}``.
 
-    ``sum_kappa a_{mu kappa} [n]_kappa C_kappa(Sigma)``, exact. Meaningful for beta in {1, 2, 4}
-    (for other beta it is the formal continuation in alpha = 2/beta).
+    ``sum_kappa a_{mu kappa} [n]_kappa C_kappa(Sigma)``, exact: the real, complex and
+    quaternion Wishart for beta = 1, 2, 4, the beta-Wishart (Dubbs, Edelman, Koev and
+    Venkataramana) for any other rational beta > 0.
     """
     mu = check_parts(parts)
     alpha = _alpha_of_beta(beta)
