@@ -99,6 +99,66 @@ CALLS: dict[str, tuple[str, str]] = {
         "moment([k], n=100, cov=<3 x 3 exact>, inverse=True)",
         "wm.moment([{k}], n=100, cov=[[2, 1, 0], [1, 3, 1], [0, 1, 1]], inverse=True)",
     ),
+    "whole-matrices": ("coefficient_matrices(k)", "wm.coefficient_matrices({k})"),
+    "whole-matrices-inverse": (
+        "coefficient_matrices(k, inverse=True)",
+        "wm.coefficient_matrices({k}, inverse=True)",
+    ),
+    "noncentral-words": (
+        "noncentral_moment_expression([k], cov='general')",
+        "wm.noncentral_moment_expression([{k}], cov='general')",
+    ),
+    "noncentral-numeric": (
+        "noncentral_moment([k], n=5.0, cov=<2 x 2 float>, omega=<2 x 2 float>)",
+        "wm.noncentral_moment([{k}], n=5.0, cov=[[2.0, 0.5], [0.5, 1.0]], "
+        "omega=[[1.0, 0.2], [0.2, 0.5]])",
+    ),
+    "noncentral-identity": (
+        "noncentral_moment_expression([k])",
+        "wm.noncentral_moment_expression([{k}])",
+    ),
+    # Gaussian: an odd total is 0 at once, so the order timed is the even one at or above k
+    "gaussian-loop_equations": (
+        "gaussian_moment([K], m=5, beta=None), K = k rounded up to even",
+        "wm.gaussian_moment([(-(-{k} // 2) * 2)], m=5, beta=None)",
+    ),
+    "gaussian-loop_equations_fixed": (
+        "gaussian_moment([K], m=5, beta=3)",
+        "wm.gaussian_moment([(-(-{k} // 2) * 2)], m=5, beta=3)",
+    ),
+    "gaussian-map_recursions": (
+        "gaussian_moment([K], m=5, beta=2)",
+        "wm.gaussian_moment([(-(-{k} // 2) * 2)], m=5, beta=2)",
+    ),
+    "gaussian-tridiagonal": (
+        "gaussian_moment([K], m=3, beta=2, engine='tridiagonal')",
+        "wm.gaussian_moment([(-(-{k} // 2) * 2)], m=3, beta=2, engine='tridiagonal')",
+    ),
+    "gaussian-wick-real": (
+        "gaussian_moment([K - 2, 2], m=5, beta=1, engine='maps')",
+        "wm.gaussian_moment([(-(-{k} // 2) * 2) - 2, 2], m=5, beta=1, engine='maps')",
+    ),
+    "gaussian-wick-complex": (
+        "gaussian_moment([K - 2, 2], m=5, beta=2, engine='maps')",
+        "wm.gaussian_moment([(-(-{k} // 2) * 2) - 2, 2], m=5, beta=2, engine='maps')",
+    ),
+    "jacobi-jack": (
+        "jacobi_moment([k], m=3, n1=5, n2=6)",
+        "wm.jacobi_moment([{k}], m=3, n1=5, n2=6)",
+    ),
+    "jacobi-loop_equations": (
+        "jacobi_moment([k], m=3, n1=5, n2=6, engine='loop_equations')",
+        "wm.jacobi_moment([{k}], m=3, n1=5, n2=6, engine='loop_equations')",
+    ),
+    "jacobi-loop_equations_symbolic": (
+        "jacobi_moment([k], m=m, n1=n1, n2=n2, engine='loop_equations'), symbols",
+        "wm.jacobi_moment([{k}], m=sympy.Symbol('m'), n1=sympy.Symbol('n1'), "
+        "n2=sympy.Symbol('n2'), engine='loop_equations')",
+    ),
+    "jacobi-density": (
+        "jacobi_moment([k], m=2, n1=5, n2=5, engine='density')",
+        "wm.jacobi_moment([{k}], m=2, n1=5, n2=5, engine='density')",
+    ),
     "zonal-closed-form": (
         "james_expectation((k,))",
         "wm.james_expectation(({k},))",
@@ -115,6 +175,7 @@ WARM = {"monte_carlo": 10_000, "schur-cov": 2}
 
 CHILD = """
 import json, math, time
+import sympy
 import torch
 import lipschitz_layers as ll
 import wishart_moments as wm
@@ -167,7 +228,7 @@ def main() -> None:
     missing = [e for e in engines if e not in CALLS]
     if missing:
         raise SystemExit(f"no benchmark call for {missing}: add one to CALLS")
-    head = f"{'engine':<24} {'limit':>9} {'k timed':>9} {'t(k) s':>8} {'t(k-d) s':>9} {'d':>5}"
+    head = f"{'engine':<30} {'limit':>9} {'k timed':>9} {'t(k) s':>8} {'t(k-d) s':>9} {'d':>5}"
     print(f"{head} {'next (extrap.) s':>17} {'refusal ms':>10}  call")
     for engine in engines:
         top = limits.limit(engine)
@@ -182,7 +243,7 @@ def main() -> None:
         t_below = below["seconds"] if below else float("nan")
         growth = (t_at / t_below) ** (1 / d) if below and t_below > 0 else float("nan")
         print(
-            f"{engine:<24} {top:>9} {k:>9} {t_at:>8.2f} {t_below:>9.2f} {d:>5} "
+            f"{engine:<30} {top:>9} {k:>9} {t_at:>8.2f} {t_below:>9.2f} {d:>5} "
             f"{t_at * growth:>17.1f} {1000 * beyond['seconds']:>10.2f}  {CALLS[engine][0]}",
             flush=True,
         )

@@ -195,6 +195,30 @@ _TABLE = (
         "a linear solve per order over every partition of every order up to k, at the given n",
         "",
     ),
+    # whole coefficient matrices (wishmom's layout), any beta
+    ("whole-matrices", 12, "C_k has sum_{j<k} p(j) rows of exact rationals", ""),
+    ("whole-matrices-inverse", 9, "exact interpolation through fraction-free solves", ""),
+    # noncentral Wishart: sum(parts) + power
+    (
+        "noncentral-words",
+        14,
+        "the number of words in Sigma and Omega grows about 2.2 times per order",
+        "floating-point input reaches {noncentral-numeric}, Sigma = I {noncentral-identity}",
+    ),
+    ("noncentral-numeric", 16, "the number of words grows about 2.2 times per order", ""),
+    ("noncentral-identity", 30, "the powers of Omega of every order up to k", ""),
+    # Gaussian beta-ensemble: sum(parts)
+    ("gaussian-loop_equations", 100, "the loop equations in general beta", ""),
+    ("gaussian-loop_equations_fixed", 120, "the loop equations at a fixed beta", ""),
+    ("gaussian-map_recursions", 1000, "single traces at beta = 1, 2 (Harer-Zagier, Ledoux)", ""),
+    ("gaussian-tridiagonal", 12, "the expansion of the tridiagonal model", ""),
+    ("gaussian-wick-real", 12, "2^K (2K-1)!! leaves of the Wick enumeration", ""),
+    ("gaussian-wick-complex", 16, "(2K-1)!! leaves of the Wick enumeration", ""),
+    # Jacobi (MANOVA) beta-ensemble: sum(parts)
+    ("jacobi-jack", 16, "the Jack basis of degree k costs p(k)^3", ""),
+    ("jacobi-loop_equations", 14, "one p(d) x p(d) solve over Q per degree", "engine 'jack'"),
+    ("jacobi-loop_equations_symbolic", 8, "Bareiss over Z[U] per degree", "engine 'jack'"),
+    ("jacobi-density", 8, "the expansion of the density", "engine 'jack'"),
     # closed forms and numerics
     ("zonal-closed-form", 10_000, "a product of |kappa| SymPy factors", ""),
     (

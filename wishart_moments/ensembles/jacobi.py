@@ -29,6 +29,7 @@ from typing import Any
 import sympy
 
 from .._validation import check_beta
+from ..limits import limit
 from ..moments import _is_symbolic
 from ._checks import check_parts, check_real, check_size
 from ._rational import RationalTerms
@@ -39,11 +40,10 @@ from .jacobi_loop import loop_moment, loop_moment_at
 ENGINES = ("jack", "loop_equations", "density")
 
 #: Largest ``sum(parts)`` per route (seconds to about a minute at the limit; see the benchmark).
+#: The numbers live in wishart_moments.limits (engines "jacobi-<route>").
 MAX_DEGREE = {
-    "jack": 16,  # the Jack basis of degree k costs O(p(k)^3)
-    "loop_equations": 14,  # exact numbers: one p(d) x p(d) solve over Q per degree
-    "loop_equations_symbolic": 8,  # Bareiss over Z[U] with the a^i m^j as columns
-    "density": 8,
+    route: limit(f"jacobi-{route}")
+    for route in ("jack", "loop_equations", "loop_equations_symbolic", "density")
 }
 
 

@@ -31,6 +31,7 @@ import numpy as np
 import sympy
 
 from ..engines._parts import integer_items
+from ..limits import limit
 from . import contractions, stein, wick
 from .evaluation import Setting, assemble, numeric_terms, sum_terms, to_sympy
 from .words import M_SYMBOL, N_SYMBOL, _symbol, compress, word_of_symbol
@@ -49,11 +50,11 @@ __all__ = [
 #: Largest ``sum(parts) + power`` for a general ``Sigma`` with exact or symbolic results
 #: (``E tr W^13`` as a SymPy polynomial in words takes about 30 s for beta 1, 16 s for beta 2;
 #: each further degree about 2.5 times longer).
-MAX_DEGREE_WORDS = 14
+MAX_DEGREE_WORDS = limit("noncentral-words")  # the limits live in wishart_moments.limits
 #: The same with floating-point ``n``, ``Sigma``, ``Omega`` (``n`` multiplied in as it goes).
-MAX_DEGREE_NUMERIC = 16
+MAX_DEGREE_NUMERIC = limit("noncentral-numeric")
 #: Largest degree at ``Sigma = I`` (commutative words: powers of ``Omega``; exact integers).
-MAX_DEGREE_IDENTITY = 30
+MAX_DEGREE_IDENTITY = limit("noncentral-identity")
 
 ENGINES = ("wick", "contractions", "stein")
 
