@@ -90,8 +90,14 @@ BAD_BETA = st.one_of(
 )
 
 
-def bad_parts(limit: int) -> st.SearchStrategy[Any]:
-    """Parts that are not nonnegative integers, or whose total order is past ``limit``."""
+def bad_parts(limit: int, even: bool = False) -> st.SearchStrategy[Any]:
+    """Parts that are not nonnegative integers, or whose total order is past ``limit`` (an even
+    total with ``even``: an odd moment of a symmetric ensemble is 0 at once, not an error)."""
+    if even:
+        return st.one_of(
+            bad_parts(limit).filter(lambda p: not (isinstance(p, list) and _odd_total(p))),
+            huge_int(limit // 2).map(lambda k: [2 * k]),
+        )
     return st.one_of(
         st.lists(st.integers(max_value=-1), min_size=1, max_size=3),
         st.lists(st.floats(0.5, 3.5).filter(lambda x: not x.is_integer()), min_size=1, max_size=2),
@@ -99,6 +105,13 @@ def bad_parts(limit: int) -> st.SearchStrategy[Any]:
         huge_int(limit).map(lambda k: [k]),
         st.integers(limit // 2 + 1, 10**6).map(lambda h: [h, h]),
     )
+
+
+def _odd_total(parts: list) -> bool:
+    try:
+        return sum(parts) % 2 == 1
+    except TypeError:
+        return False
 
 
 def bad_cov() -> st.SearchStrategy[Any]:
@@ -142,7 +155,18 @@ def calls(args: tuple, kwargs: dict, **bad: st.SearchStrategy) -> st.SearchStrat
 
 L = limits.limit
 EYE2 = [[1, 0], [0, 1]]
+NONCENTRAL_GENERAL = wm.noncentral_moment_expression([1], cov="general")
 WEIGHT = torch.randn(4, 3)
+
+
+def _is_psd_2x2(c: Any) -> bool:
+    """Whether ``c`` is a valid 2 x 2 Omega (nonnegative definite) for the EYE2 rows: those are
+    not bad values there."""
+    try:
+        a = np.asarray(c, dtype=float)
+        return a.shape == (2, 2) and bool(np.all(np.linalg.eigvalsh(a) >= 0)) and (a == a.T).all()
+    except (TypeError, ValueError):
+        return False
 
 
 def _row(fn: Callable, args: tuple, kwargs: dict, **bad: st.SearchStrategy) -> tuple:
@@ -244,7 +268,7 @@ def _api_table() -> dict[str, tuple]:
             _0=bad_parts(L("stein-numeric")),
             cov=bad_cov(),
             n=bad_positive_real(),
-            beta=st.one_of(BAD_BETA, st.just(3)),
+            beta=BAD_BETA,
         ),
         "moment(inverse)": _row(
             wm.moment,
@@ -272,7 +296,7 @@ def _api_table() -> dict[str, tuple]:
             ([2],),
             {"cov": "general"},
             _0=bad_parts(L("stein")),
-            beta=st.one_of(BAD_BETA, st.just(3)),
+            beta=BAD_BETA,
         ),
         "moment_expression(inverse)": _row(
             wm.moment_expression,
@@ -387,6 +411,112 @@ def _api_table() -> dict[str, tuple]:
             ),
             basis=st.sampled_from(["", "schur"]),
             variables=st.sampled_from([(), 3, [f"x{i}" for i in range(200)]]),
+        ),
+        "coefficient_matrices": _row(
+            wm.coefficient_matrices,
+            (3,),
+            {},
+            _0=bad_order(L("whole-matrices")),
+            beta=BAD_BETA,
+            order=st.sampled_from(["", "random", 3, None]),
+        ),
+        "coefficient_matrices(inverse)": _row(
+            wm.coefficient_matrices,
+            (3,),
+            {"inverse": True},
+            _0=bad_order(L("whole-matrices-inverse")),
+        ),
+        "evaluate_words": _row(
+            wm.evaluate_words,
+            (NONCENTRAL_GENERAL,),
+            {"omega": EYE2, "cov": EYE2, "n": 5},
+            _0=st.sampled_from([None, [1], "x y", object()]),
+            omega=bad_cov(),
+            cov=bad_cov(),
+            n=st.sampled_from(["x", math.nan, -1.0, 0]),
+            beta=st.sampled_from([0, "x", None, -1]),
+        ),
+        "gaussian_moment": _row(
+            wm.gaussian_moment,
+            ([2, 2],),
+            {"m": 3},
+            _0=st.one_of(
+                bad_parts(L("gaussian-loop_equations_fixed"), even=True).filter(
+                    lambda p: not (isinstance(p, list) and len(p) == 1)  # one trace: maps
+                ),
+                huge_int(L("gaussian-loop_equations_fixed") // 2).map(lambda k: [2 * k, 2]),
+            ),
+            m=st.one_of(bad_positive_real(), st.just(2.5)),
+            beta=BAD_BETA,
+            engine=st.sampled_from(["", "wick", 3]),
+        ),
+        "gaussian_moment(single trace)": _row(
+            wm.gaussian_moment,
+            ([4],),
+            {"m": 3, "beta": 2},
+            _0=huge_int(L("gaussian-map_recursions") // 2).map(lambda k: [2 * k]),
+        ),
+        "gaussian_moment(general beta)": _row(
+            wm.gaussian_moment,
+            ([4],),
+            {"m": 3, "beta": None},
+            _0=huge_int(L("gaussian-loop_equations") // 2).map(lambda k: [2 * k]),
+        ),
+        "jacobi_moment": _row(
+            wm.jacobi_moment,
+            ([2, 1],),
+            {"m": 2, "n1": 5, "n2": 6},
+            _0=bad_parts(L("jacobi-jack")),
+            m=st.one_of(bad_positive_real(), st.just(2.5)),
+            n1=st.one_of(st.sampled_from([0, 1, -1, 0.5]), NONFINITE, NOT_A_NUMBER),
+            n2=st.one_of(st.sampled_from([0, 1, -1]), NONFINITE, NOT_A_NUMBER),
+            beta=st.one_of(BAD_BETA, st.none()),
+            engine=st.sampled_from(["", "wick", 3]),
+        ),
+        "noncentral_moment": _row(
+            wm.noncentral_moment,
+            ([2, 1],),
+            {"n": 5, "omega": EYE2},
+            _0=bad_parts(L("noncentral-identity")),
+            n=bad_positive_real(),
+            omega=bad_cov().filter(lambda c: not _is_psd_2x2(c)),
+            beta=st.sampled_from([3, 0, "x", 1.5]),
+            engine=st.sampled_from(["", "magic", 3]),
+            inverse=st.just(True),
+        ),
+        "moment(noncentral)": _row(
+            wm.moment,
+            ([2],),
+            {"n": 5, "m": 2, "omega": EYE2},
+            _0=bad_parts(L("noncentral-identity")),
+            omega=bad_cov().filter(lambda c: not _is_psd_2x2(c)),
+            mean=st.sampled_from([[1, 2, 3], "x", [[1, 2, 3]]]),
+        ),
+        "noncentral_moment_expression": _row(
+            wm.noncentral_moment_expression,
+            ([2],),
+            {},
+            _0=bad_parts(L("noncentral-identity")),
+            beta=st.sampled_from([3, 0, "x", None]),
+            cov=st.sampled_from(["x", "specific", -1, [[1, 2], [3]]]),
+            power=st.one_of(st.integers(max_value=-1), NOT_A_NUMBER),
+            engine=st.sampled_from(["", "magic"]),
+        ),
+        "noncentral_moment_matrix": _row(
+            wm.noncentral_moment_matrix,
+            ([1], 1),
+            {"n": 5, "omega": EYE2},
+            _0=bad_parts(L("noncentral-identity")),
+            _1=st.one_of(st.integers(max_value=-1), huge_int(L("noncentral-identity"))),
+            n=bad_positive_real(),
+            omega=bad_cov().filter(lambda c: not _is_psd_2x2(c)),
+        ),
+        "word_symbol": _row(
+            wm.word_symbol,
+            ("OS",),
+            {},
+            _0=st.sampled_from(["X", 3, None, "os", "S0", "OX"]),
+            beta=st.sampled_from([3, 0, "x"]),
         ),
         "zonal_values": _row(
             wm.zonal_values,
@@ -529,6 +659,7 @@ API["init.lyapunov_orthogonal_"] = API["lyapunov.lyapunov_orthogonal_"]
 # Names in __all__ that take no input worth throwing bad values at (constants, modules, a plain
 # result record), with the reason.
 NOT_ENTRY_POINTS = {
+    "CoefficientMatrices": "the record coefficient_matrices returns",
     "MAX_K_MATCHINGS": "constant",
     "MAX_K_ZONAL": "constant",
     "VarianceResult": "the record output_variance returns",
@@ -646,12 +777,79 @@ CLI: dict[str, tuple[list[str], st.SearchStrategy[list[str]]]] = {
                 cov=st.sampled_from(["", "x", "1,2;3", "1,2;2,1", "1,2;0,1", "nan", "1;2"]),
                 parts=_text(huge_int(L("stein-numeric"))),
             ),
+            cli_calls(
+                ["moment", "--parts", "2", "--n", "5", "--m", "2", "--omega", "1,0;0,2"],
+                omega=st.sampled_from(["", "x", "1,2;3", "1,2;2,1", "-1,0;0,1"]),
+                parts=_text(huge_int(L("noncentral-identity"))),
+            ),
+            cli_calls(
+                ["moment", "--parts", "4", "--m", "3", "--ensemble", "gaussian"],
+                m=st.sampled_from(["0", "-1", "x"]),
+                parts=_text(huge_int(L("gaussian-map_recursions") // 2).map(lambda k: 2 * k)),
+            ),
+            cli_calls(
+                [
+                    "moment",
+                    "--parts",
+                    "2",
+                    "--m",
+                    "2",
+                    "--ensemble",
+                    "jacobi",
+                    "--n1",
+                    "5",
+                    "--n2",
+                    "6",
+                ],
+                n1=st.sampled_from(["0", "1", "-1", "x"]),
+                parts=_text(huge_int(L("jacobi-jack"))),
+            ),
             st.sampled_from(
                 [
                     ["moment", "--parts", "2", "--n", "5", "--cov-file", f]
                     for f in ("vector.npy", "empty.npy", "bad.json", "missing.npy", "cov.txt")
                 ]
             ),
+        ),
+    ),
+    "verify-ensembles": (
+        [
+            "verify-ensembles",
+            "--kmax",
+            "2",
+            "--degree",
+            "2",
+            "--jacobi-degree",
+            "1",
+            "--jacobi-numeric-degree",
+            "1",
+        ],
+        cli_calls(
+            [
+                "verify-ensembles",
+                "--kmax",
+                "2",
+                "--degree",
+                "2",
+                "--jacobi-degree",
+                "1",
+                "--jacobi-numeric-degree",
+                "1",
+            ],
+            kmax=st.one_of(BAD_K_TEXT, _text(huge_int(1000))),
+            degree=st.one_of(BAD_K_TEXT, _text(huge_int(1000))),
+            **{
+                "jacobi-degree": st.one_of(BAD_K_TEXT, _text(huge_int(1000))),
+                "jacobi-numeric-degree": st.one_of(BAD_K_TEXT, _text(huge_int(1000))),
+            },
+        ),
+    ),
+    "verify-noncentral": (
+        ["verify-noncentral", "--kmax", "2", "--power-max", "1"],
+        cli_calls(
+            ["verify-noncentral", "--kmax", "2", "--power-max", "1"],
+            kmax=st.one_of(BAD_K_TEXT, _text(huge_int(100))),
+            **{"power-max": st.sampled_from(["-1", "x", "1000000"])},
         ),
     ),
     "variance": (

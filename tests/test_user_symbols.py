@@ -59,3 +59,12 @@ def test_a_given_covariance_gives_an_expression_in_n() -> None:
     assert wm.moment_expression([2], cov=cov) == 15 * n**2 + 40 * n
     assert wm.moment_expression([2], cov=cov).subs(n, 5) == wm.moment([2], n=5, cov=cov) == 575
     assert wm.moment_expression([1], cov=cov, inverse=True) == 1 / (n - 3)
+
+
+def test_noncentral_and_ensembles() -> None:
+    w1, w2 = sympy.symbols("w1 w2")
+    # real noncentral, Sigma = I: E tr W = n m + w1
+    assert wm.noncentral_moment_expression([1]).subs({n: 5, m: 3, w1: 2}) == 17
+    assert w2 in wm.noncentral_moment_expression([2]).free_symbols
+    # GOE / general beta: E tr H^2 = m + beta m (m - 1) / 2
+    assert wm.gaussian_moment([2], m=m, beta=None).subs({m: 4, beta: 2}) == 4 + 12

@@ -88,7 +88,7 @@ def jacobi_terms(
         m = check_size(m, "J")
     zeros = sum(1 for p in values if p == 0)
     mu = tuple(sorted((p for p in values if p > 0), reverse=True))
-    engine = engine or "jack"
+    engine = "jack" if engine is None else engine
     if engine == "jack":
         _refuse(sum(mu), "jack", "the Jack route")
         terms = jack_moment(mu, beta_q, m)
@@ -156,7 +156,7 @@ def jacobi_moment(
     beta_q = _exact_beta(beta)
     _check_domain(n1_value, n1, "n1", m_value)
     _check_domain(n2_value, n2, "n2", m_value)
-    engine = engine or "jack"
+    engine = "jack" if engine is None else engine
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}: allowed are {', '.join(map(repr, ENGINES))}")
     zeros = sum(1 for p in values if p == 0)

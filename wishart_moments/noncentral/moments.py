@@ -260,6 +260,8 @@ def noncentral_moment_expression(
                 "'general'; for a given matrix use noncentral_moment(..., cov=Sigma)"
             )
         scale = sympy.sympify(cov)
+        if scale.is_number and not (scale.is_real and scale.is_positive and scale.is_finite):
+            raise ValueError(f"a scalar cov (Sigma = c I) must be a number c > 0, got {cov!r}")
     else:
         scale = sympy.Integer(1)
     degree = sum(mu) + power
@@ -359,7 +361,13 @@ def evaluate_words(
         return sympy.expand(e.xreplace(mapping))
 
     if not isinstance(expr, dict):
-        return subs(sympy.sympify(expr))
+        value = None if expr is None else sympy.sympify(expr)
+        if not isinstance(value, sympy.Basic) or isinstance(value, sympy.MatrixBase):
+            raise TypeError(
+                "expr must be an expression or a dict of them from "
+                f"noncentral_moment_expression, got {expr!r}"
+            )
+        return subs(value)
     from .words import expand_word
 
     by_open = {expand_word(w): subs(e) for w, e in expr.items()}
