@@ -330,8 +330,11 @@ def test_bad_input(kwargs: dict, match: str) -> None:
 
 
 def test_bad_input_expression_and_tables() -> None:
-    with pytest.raises(ValueError, match="cov must be None or 'general'"):
-        moment_expression([2], cov=[[1]])
+    with pytest.raises(ValueError, match="cov must be None, 'general' or a covariance matrix"):
+        moment_expression([2], cov="bad")
+    # a given covariance is a valid request: Sigma = [[1]] gives E (chi^2_n)^2 = n^2 + 2n
+    n = sympy.Symbol("n")
+    assert sympy.expand(moment_expression([2], cov=[[1]]) - (n**2 + 2 * n)) == 0
     with pytest.raises(ValueError, match="beta must be > 0"):
         moment_expression([2], beta=-1)
     with pytest.raises(ValueError, match=r"not an exact binary fraction.*1/10"):

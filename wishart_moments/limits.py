@@ -196,7 +196,7 @@ _TABLE = (
         "",
     ),
     # whole coefficient matrices (wishmom's layout), any beta
-    ("whole-matrices", 12, "C_k has sum_{j<k} p(j) rows of exact rationals", ""),
+    ("whole-matrices", 12, "C_k has a row per partition of each order below k", ""),
     ("whole-matrices-inverse", 9, "exact interpolation through fraction-free solves", ""),
     # noncentral Wishart: sum(parts) + power
     (
