@@ -175,9 +175,16 @@ def times_factors(coefficient: Keyed, factors: Iterable[sympy.Expr]) -> Keyed:
 
 
 def distinct_sum(terms: list[Keyed]) -> Keyed:
-    """``Add`` of terms whose non-numeric parts are distinct: sorted, or by ``Add`` itself when a
-    term is a number or a sum (those it merges)."""
-    if any(expr.is_Add or expr.is_Number for _, expr in terms):
+    """``Add`` of terms whose non-numeric parts are distinct: a term that is itself a sum (a
+    :meth:`MonomialSum.build` result) contributes its terms, as ``Add`` would splice them in;
+    ``Add`` itself when two numbers would have to be added."""
+    flat: list[Keyed] = []
+    for key, expr in terms:
+        if expr.is_Add:
+            flat.extend(zip(key[2:], expr.args, strict=True))
+        else:
+            flat.append((key, expr))
+    if sum(1 for _, expr in flat if expr.is_Number) > 1:
         total = sympy.Add(*(expr for _, expr in terms))
         return sort_key(total), total
-    return _sum(list(terms))
+    return _sum(flat)
