@@ -109,6 +109,7 @@ class MonomialSum:
         out = []
         cache = self._cache
         integer, rational, from_args = _INTEGER, _RATIONAL, sympy.Mul._from_args
+        ranks, integer_rank = _INTEGER_RANKS, _RANK["Integer"]
         for mono, c in terms.items():
             found = cache.get(mono)
             args, keys = found if found is not None else self._sorted_factors(mono)
@@ -125,12 +126,14 @@ class MonomialSum:
                 else:
                     out.append(((_MUL, len(args), *keys), from_args(args, True)))
                 continue
-            coeff = integer(p) if q == 1 else rational(p, q)
+            if q == 1:
+                coeff, number_key = integer(p), (ranks.get(p, integer_rank), p, 1)
+            else:
+                coeff, number_key = rational(p, q), _number_key(p, q)
             if not args:
-                out.append((_number_key(p, q), coeff))
+                out.append((number_key, coeff))
                 continue
-            key = (_MUL, len(args) + 1, _number_key(p, q), *keys)
-            out.append((key, from_args((coeff, *args), True)))
+            out.append(((_MUL, len(args) + 1, number_key, *keys), from_args((coeff, *args), True)))
         return _sum(out)
 
     def __call__(self, terms: Mapping[Any, int | Fraction]) -> sympy.Expr:
