@@ -22,9 +22,18 @@ __all__ = ["activation_lipschitz", "certified_accuracy", "certified_radius"]
 
 
 def _check_lipschitz(lipschitz: float) -> float:
-    value = float(lipschitz)
-    if not math.isfinite(value) or value <= 0:
+    try:
+        value = float(lipschitz)
+    except (TypeError, ValueError):
+        value = math.nan
+    if isinstance(lipschitz, bool) or not math.isfinite(value) or value <= 0:
         raise ValueError(f"lipschitz must be a finite positive number, got {lipschitz!r}")
+    return value
+
+
+def _check_tensor(value: object, name: str) -> Tensor:
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
     return value
 
 
@@ -35,6 +44,7 @@ def certified_radius(logits: Tensor, lipschitz: float) -> Tensor:
     the logits' dtype (computed in at least float32).
     """
     lipschitz = _check_lipschitz(lipschitz)
+    logits = _check_tensor(logits, "logits")
     if logits.dim() != 2 or logits.shape[1] < 2:
         raise ValueError(
             f"logits must have shape (batch, classes) with classes >= 2, got {tuple(logits.shape)}"
@@ -45,6 +55,16 @@ def certified_radius(logits: Tensor, lipschitz: float) -> Tensor:
     return radius.to(logits.dtype)
 
 
+def _radius(value: object) -> float:
+    try:
+        out = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        out = math.nan
+    if isinstance(value, (bool, str)) or not math.isfinite(out) or out < 0:
+        raise ValueError(f"radii must be finite numbers >= 0, got {value!r}")
+    return out
+
+
 def certified_accuracy(
     logits: Tensor, labels: Tensor, lipschitz: float, radii: float | Sequence[float]
 ) -> Tensor:
@@ -53,11 +73,9 @@ def certified_accuracy(
     Returns a float64 tensor with one entry per radius (a 0-dim tensor for a single radius). At
     ``eps = 0`` this is the clean accuracy.
     """
-    scalar = not isinstance(radii, Sequence)
-    values = [float(radii)] if scalar else [float(r) for r in radii]
-    for value in values:
-        if not math.isfinite(value) or value < 0:
-            raise ValueError(f"radii must be finite and >= 0, got {value!r}")
+    logits, labels = _check_tensor(logits, "logits"), _check_tensor(labels, "labels")
+    scalar = not isinstance(radii, Sequence) or isinstance(radii, str)
+    values = [_radius(r) for r in ([radii] if scalar else radii)]
     if labels.shape != logits.shape[:1]:
         raise ValueError(
             f"labels must have shape ({logits.shape[0]},), got {tuple(labels.shape)}"

@@ -33,6 +33,8 @@ __all__ = [
 
 
 def _fan_in(tensor: Tensor) -> int:
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"expected a 2-D (out, in) weight tensor, got {type(tensor).__name__}")
     if tensor.dim() != 2 or tensor.numel() == 0:
         raise ValueError(
             f"expected a non-empty 2-D (out, in) weight, got shape {tuple(tensor.shape)}"
@@ -90,7 +92,8 @@ def variance_prescribed_(
     Raises ``ValueError`` for an unreachable target: it must lie in
     ``(0, input_variance * gamma^2 * min(m, n) / m)``.
     """
-    m, n = tensor.shape[0], _fan_in(tensor)
+    n = _fan_in(tensor)
+    m = tensor.shape[0]
     target = check_positive_real(target_variance, "target_variance")
     alpha = check_positive_real(alpha, "alpha")
     gamma = check_positive_real(gamma, "gamma")

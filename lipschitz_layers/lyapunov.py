@@ -59,15 +59,25 @@ def _check_width(width: int) -> int:
     return int(width)
 
 
+def _real(value: object) -> float:
+    """``float(value)`` for a real number (not a bool or string), else NaN."""
+    if isinstance(value, (bool, str, bytes)):
+        return math.nan
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
+
+
 def _check_slope(negative_slope: float) -> float:
-    slope = float(negative_slope)
+    slope = _real(negative_slope)
     if not 0.0 <= slope < 1.0:  # also rejects nan
         raise ValueError(f"negative_slope must lie in [0, 1), got {negative_slope!r}")
     return slope
 
 
 def _check_scale(scale: float) -> float:
-    value = float(scale)
+    value = _real(scale)
     if not (value > 0.0 and math.isfinite(value)):
         raise ValueError(f"scale must be a finite number > 0, got {scale!r}")
     return value
@@ -227,6 +237,8 @@ def he_scale(width: int, negative_slope: float, weights: Weights = "gaussian") -
 
 
 def _check_tensor(tensor: torch.Tensor) -> int:
+    if not isinstance(tensor, torch.Tensor):
+        raise TypeError(f"expected a weight tensor, got {type(tensor).__name__}")
     if tensor.ndim < 2:
         raise ValueError(
             f"Lyapunov initialization needs a tensor with at least 2 dimensions, "

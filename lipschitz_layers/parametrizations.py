@@ -298,6 +298,11 @@ def ldlt_normalize(
     when the weight or ``dtype`` is float64) with autocast switched off; a result of lower
     precision (bfloat16, float16) is rounded so that its spectral norm stays ``<= gamma``.
     """
+    if not isinstance(weight, Tensor):
+        raise TypeError(f"weight must be a torch.Tensor, got {type(weight).__name__}")
+    for name, value in (("alpha", alpha), ("gamma", gamma)):
+        if not isinstance(value, Tensor):  # a tensor may be learned: not synchronised to check
+            check_positive_real(value, name)
     if weight.dim() != 2:
         raise ValueError(f"weight must be a 2-D (out, in) matrix, got shape {tuple(weight.shape)}")
     if not weight.is_floating_point():

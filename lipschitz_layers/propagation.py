@@ -10,6 +10,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from wishart_moments.limits import check_order
+
 __all__ = ["activation_second_moment"]
 
 
@@ -25,10 +27,15 @@ def activation_second_moment(
     digits, while each half is smooth and converges fast. ``activation`` is any elementwise
     function on tensors, e.g. ``nn.ELU()``; it is evaluated in float64.
     """
-    v = float(variance)
-    if not (v >= 0 and math.isfinite(v)):
+    if not callable(activation):
+        raise TypeError(f"activation must be a function of a tensor, got {activation!r}")
+    try:
+        v = float(variance)
+    except (TypeError, ValueError):
+        v = math.nan
+    if isinstance(variance, bool) or not (v >= 0 and math.isfinite(v)):
         raise ValueError(f"variance must be a finite number >= 0, got {variance!r}")
-    z, w = _split_gaussian_rule(nodes)
+    z, w = _split_gaussian_rule(check_order("gauss-legendre", nodes, name="nodes"))
     with torch.no_grad():
         values = activation(torch.from_numpy(math.sqrt(v) * z)).double().numpy()
     return float(np.dot(w, values**2))

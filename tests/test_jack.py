@@ -22,7 +22,7 @@ from wishart_moments.symbolic import m, n
 
 F = Fraction
 ALPHAS = [F(1, 2), F(1), F(2), F(3, 7), F(5)]
-Q = [sympy.Symbol(f"q{j}", positive=True) for j in range(1, 9)]
+Q = [sympy.Symbol(f"q{j}") for j in range(1, 9)]
 
 
 def _conj(kappa: tuple[int, ...]) -> tuple[int, ...]:

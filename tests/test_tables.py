@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wishart_moments import limits
 from wishart_moments.coefficients import coefficient_matrix, engine_limit
 from wishart_moments.engines.recursion import multi_trace_moment, recursion_matrix
 from wishart_moments.layout import CoefficientMatrix, double_factorial
@@ -72,7 +73,7 @@ def test_paper_comparison_can_fail() -> None:
 def test_coefficient_matrix_dispatch_and_errors() -> None:
     assert coefficient_matrix(3) == [[1, 0, 0], [3, 3, 0], [4, 3, 1]]
     assert coefficient_matrix(3).engine == "recursion"
-    assert engine_limit("recursion") is None
+    assert engine_limit("recursion") == limits.limit("recursion")
     with pytest.raises(ValueError, match="unknown engine"):
         coefficient_matrix(3, "wick")
     for bad in (0, -1, 2.5, "3"):

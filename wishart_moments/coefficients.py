@@ -3,7 +3,8 @@
 ``E tr(S^k) = sigma^{2k} sum_{a,b} C_{a,b} n^a m^b`` for ``S = W W^T``, ``W`` an ``m x n`` matrix
 of iid ``N(0, sigma^2)`` entries. Three independent engines give the same exact integers:
 
-* ``"recursion"``: the Stein / Schwinger-Dyson recursion over multi-trace moments (any ``k``, fast);
+* ``"recursion"``: the Stein / Schwinger-Dyson recursion over multi-trace moments (fast; limits
+  of every engine in :mod:`wishart_moments.limits`);
 * ``"matchings"``: the paper's Wick enumeration of all ``(2k-1)!!`` perfect matchings (Numba; small
   ``k`` only);
 * ``"zonal"``: the change of basis to zonal polynomials (paper section IV).
@@ -25,30 +26,30 @@ The engine modules are imported on first use, so asking for the recursion never 
 from __future__ import annotations
 
 import importlib
-import math
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from ._validation import REAL_ENGINES, check_beta, check_engine, check_order
-from .layout import CoefficientMatrix, double_factorial
+from . import limits
+from ._validation import REAL_ENGINES, check_beta, check_engine
+from .layout import CoefficientMatrix
 
-# engine -> (module, function computing the table, name of the module's largest-k constant or None)
-_ENGINE_FUNCTIONS: dict[str, tuple[str, str, str | None]] = {
-    "recursion": ("recursion", "recursion_matrix", None),
-    "five_term": ("five_term", "five_term_matrix", None),
-    "matchings": ("matchings", "matchings_matrix", "MAX_K_MATCHINGS"),
-    "zonal": ("zonal", "zonal_matrix", "MAX_K_ZONAL"),
+# engine -> (module, function computing the table); each engine's largest k is in .limits
+_ENGINE_FUNCTIONS: dict[str, tuple[str, str]] = {
+    "recursion": ("recursion", "recursion_matrix"),
+    "five_term": ("five_term", "five_term_matrix"),
+    "matchings": ("matchings", "matchings_matrix"),
+    "zonal": ("zonal", "zonal_matrix"),
 }
 
-# Term engines of the beta family: engine -> (module, function, largest-k constant or None,
-# betas it computes (None: every rational beta > 0), whether the function takes beta).
-_TERM_ENGINES: dict[str, tuple[str, str, str | None, frozenset[int] | None, bool]] = {
-    "loop_equations": ("loop_equations", "moment_terms_at", None, None, True),
-    "three_term": ("three_term", "moment_terms", None, frozenset({2}), False),
-    "schur": ("schur", "moment_terms", None, frozenset({2}), False),
-    "permutations": ("permutations", "moment_terms", "MAX_K", frozenset({2}), False),
-    "jack": ("jack", "moment_terms", "MAX_K_JACK", None, True),
+# Term engines of the beta family: engine -> (module, function, betas it computes (None: every
+# rational beta > 0), whether the function takes beta).
+_TERM_ENGINES: dict[str, tuple[str, str, frozenset[int] | None, bool]] = {
+    "loop_equations": ("loop_equations", "moment_terms_at", None, True),
+    "three_term": ("three_term", "moment_terms", frozenset({2}), False),
+    "schur": ("schur", "moment_terms", frozenset({2}), False),
+    "permutations": ("permutations", "moment_terms", frozenset({2}), False),
+    "jack": ("jack", "moment_terms", None, True),
 }
 
 
@@ -56,7 +57,7 @@ def engine_betas(engine: str) -> frozenset[int] | None:
     """The betas ``engine`` computes tables for (``None``: every rational ``beta > 0``)."""
     engine = check_engine(engine)
     if engine in _TERM_ENGINES:
-        return _TERM_ENGINES[engine][3]
+        return _TERM_ENGINES[engine][2]
     return frozenset({1})
 
 
@@ -109,40 +110,15 @@ def engine_available(engine: str) -> bool:
     return True
 
 
-def engine_limit(engine: str) -> int | None:
-    """The largest ``k`` that ``engine`` accepts, or ``None`` if it has no limit."""
-    engine = check_engine(engine)
-    table = _ENGINE_FUNCTIONS if engine in _ENGINE_FUNCTIONS else _TERM_ENGINES
-    limit_name = table[engine][2]
-    if limit_name is None:
-        return None
-    return getattr(_engine_module(engine), limit_name, None)
+def engine_limit(engine: str) -> int:
+    """The largest ``k`` that ``engine`` computes (:mod:`wishart_moments.limits`)."""
+    return limits.limit(check_engine(engine))
 
 
 def check_engine_order(k: object, engine: str, *, name: str = "k") -> int:
-    """Return ``k`` if it is a positive integer that ``engine`` can compute, else raise."""
-    k = check_order(k, name=name)
-    limit = engine_limit(engine)
-    if limit is not None and k > limit:
-        why = ""
-        if engine == "matchings":
-            count = (
-                f"{double_factorial(2 * k - 1):,}"
-                if k <= 100
-                else f"a number of about {int(k * math.log10(2 * k / math.e)) + 1} digits"
-            )
-            why = (
-                f"; it enumerates all (2k-1)!! perfect matchings "
-                f"({count} for {name}={k}): use engine 'recursion'"
-            )
-        elif engine == "permutations":
-            why = "; it enumerates all k! permutations: use engine 'loop_equations' or 'schur'"
-        elif engine == "jack":
-            why = "; it works in the Jack basis of all partitions of k: use 'loop_equations'"
-        raise ValueError(
-            f"{name}={k} is too large for engine {engine!r}: allowed 1 <= {name} <= {limit}{why}"
-        )
-    return k
+    """Return ``k`` if it is a positive integer within ``engine``'s reach, else raise
+    ``ValueError`` naming the limit and what goes further; instant (no engine is imported)."""
+    return limits.check_order(check_engine(engine), k, name=name)
 
 
 def coefficient_matrix(
@@ -161,10 +137,11 @@ def coefficient_matrix(
     permutations), ``4`` (quaternion) or any exact rational ``beta > 0`` (``Fraction`` entries;
     ``E tr S^2 = nm(n + m) + (2/beta - 1) nm``). ``engine`` defaults to ``"recursion"`` for
     ``beta = 1``, ``"three_term"`` (Haagerup-Thorbjornsen) for ``beta = 2`` and
-    ``"loop_equations"`` otherwise; the real engines are ``"recursion"`` (any
-    ``k``), ``"five_term"``, ``"matchings"`` (the paper's enumeration, ``k <= MAX_K_MATCHINGS``) and
-    ``"zonal"``; the beta family has ``"loop_equations"``, ``"three_term"``, ``"schur"`` and
-    ``"permutations"`` (``beta = 2``) and ``"jack"``. ``progress(done, total)`` is handed to the
+    ``"loop_equations"`` otherwise; the real engines are ``"recursion"``, ``"five_term"``,
+    ``"matchings"`` (the paper's enumeration) and ``"zonal"`` (each engine's largest ``k`` is
+    :func:`engine_limit`, from :mod:`wishart_moments.limits`); the beta family has
+    ``"loop_equations"``, ``"three_term"``, ``"schur"`` and ``"permutations"`` (``beta = 2``)
+    and ``"jack"``. ``progress(done, total)`` is handed to the
     matchings engine (matchings counted so far, of ``(2k-1)!!``) and ignored by the others.
     Raises ``ValueError`` for a ``k`` that is not a positive integer, a ``k`` beyond the engine's
     limit, a ``beta`` the engine does not compute, a bad ``beta`` or an unknown engine.
@@ -182,7 +159,7 @@ def coefficient_matrix(
 
 @lru_cache(maxsize=256)
 def _term_matrix(k: int, engine: str, beta: Any) -> CoefficientMatrix:
-    _, function_name, _, _, takes_beta = _TERM_ENGINES[engine]
+    _, function_name, _, takes_beta = _TERM_ENGINES[engine]
     function = getattr(_engine_module(engine), function_name)
     terms = function([k], beta) if takes_beta else function([k])
     return CoefficientMatrix.from_terms(k, terms, engine=engine, beta=beta)

@@ -16,11 +16,13 @@ other rational ``beta`` have exact ``Fraction`` entries (``alpha = 2/beta``).
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
+from . import limits
 from ._validation import check_beta, check_order
 
 Terms = dict[tuple[int, int], int]
@@ -56,11 +58,24 @@ def expected_total(k: int, beta: object = 1) -> Exact:
 
 
 def double_factorial(n: int) -> int:
-    """``n!! = n (n-2) (n-4) ...``, with ``(-1)!! = 0!! = 1``."""
-    out = 1
-    for j in range(n, 0, -2):
-        out *= j
-    return out
+    """``n!! = n (n-2) (n-4) ...``, with ``(-1)!! = 0!! = 1``, for ``-1 <= n <= 10^6``
+    (:mod:`wishart_moments.limits`).
+
+    Even ``n``: ``2^(n/2) (n/2)!``; odd ``n``: the odd factors multiplied by binary splitting
+    (balanced products keep CPython's big-integer multiplication fast).
+    """
+    n = limits.check_order("double_factorial", n, name="n", minimum=-1)
+    if n % 2 == 0:
+        return math.factorial(n // 2) << (n // 2)
+    return _product(range(1, n + 1, 2))
+
+
+def _product(values: range) -> int:
+    """The product of ``values`` by binary splitting."""
+    if len(values) <= 64:
+        return math.prod(values)
+    middle = len(values) // 2
+    return _product(values[:middle]) * _product(values[middle:])
 
 
 def matrix_from_terms(k: int, terms: Mapping[tuple[int, int], Any]) -> list[list[Exact]]:

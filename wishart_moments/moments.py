@@ -27,7 +27,7 @@ import sympy
 
 from ._validation import check_beta
 
-BETA = sympy.Symbol("beta", positive=True)
+BETA = sympy.Symbol("beta")  # no assumptions: a user's sympy.Symbol("beta") is the same symbol
 
 __all__ = ["BETA", "moment", "moment_expression"]
 
@@ -236,10 +236,13 @@ def moment_expression(
     (:mod:`wishart_moments.symbolic`) at ``Sigma = I``.
 
     ``beta=None`` (or a SymPy symbol) gives the general-beta polynomial in ``n``, ``m`` and
-    ``1/beta`` with ``beta = Symbol("beta", positive=True)``; an exact rational ``beta`` gives
+    ``1/beta`` with ``beta = Symbol("beta")``; an exact rational ``beta`` gives
     ``Rational`` coefficients (integers for ``beta = 1, 2``). ``cov="general"`` or
     ``inverse=True`` delegate to :func:`wishart_moments.covariance.moment_expression_cov`
-    (moments of ``W`` for a general ``Sigma`` in ``p_j = tr Sigma^j``, or of ``W^{-1}``).
+    (moments of ``W`` for a general ``Sigma`` in ``p_j = tr Sigma^j``, or of ``W^{-1}`` in
+    ``q_j = tr Sigma^{-j}``). A given covariance matrix ``cov`` (nested lists, NumPy or SymPy;
+    ``beta`` 1, 2 or 4) gives the moment as an expression in the symbol ``n`` alone, its traces
+    and size ``m`` filled in: the same as ``moment(parts, n=n, cov=cov)``.
 
     ``noncentral=True``: the noncentral Wishart, a polynomial in ``n``, ``m``, ``w_j = tr
     Omega^j`` (``cov`` None or a scalar ``c`` for ``Sigma = c I``) or in ``n`` and the traces of
@@ -259,11 +262,14 @@ def moment_expression(
             "power (matrix-valued moments) needs noncentral=True here; for the central "
             "Wishart use wishart_moments.covariance.moment_expression_cov(parts, power=...)"
         )
-    if cov is not None and cov != "general":
+    if isinstance(cov, str) and cov != "general":
         raise ValueError(
-            f"cov must be None or 'general' in moment_expression, got {cov!r}; for a given "
-            "Sigma use moment(parts, n=..., cov=Sigma)"
+            f"cov must be None, 'general' or a covariance matrix in moment_expression, got {cov!r}"
         )
+    if cov is not None and not isinstance(cov, str):
+        from .symbolic import n
+
+        return moment(parts, n=n, cov=cov, beta=beta, inverse=inverse)
     if cov == "general" or inverse:
         moment_expression_cov = _covariance("moment_expression_cov")
         return moment_expression_cov(parts, beta=beta, inverse=bool(inverse))

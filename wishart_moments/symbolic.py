@@ -1,6 +1,7 @@
 """SymPy expressions for the exact Wishart moments.
 
-The symbols are positive: ``n`` (columns of ``W``), ``m`` (rows of ``W``), ``sigma`` (entry
+The symbols are plain ``sympy.Symbol``s without assumptions, the same as a user's own
+``sympy.symbols("n m")``: ``n`` (columns of ``W``), ``m`` (rows of ``W``), ``sigma`` (entry
 standard deviation), and ``alpha``, ``gamma`` of the LDLT layer. Every coefficient is a SymPy
 ``Integer``, so the expressions can be expanded, factored, ``latex()``-ed or ``lambdify``-ed::
 
@@ -19,7 +20,8 @@ import sympy
 
 from .layout import CoefficientMatrix
 
-n, m, sigma, alpha, gamma = sympy.symbols("n m sigma alpha gamma", positive=True)
+# Plain symbols (no assumptions), so that a user's own sympy.symbols("n m") substitute into them.
+n, m, sigma, alpha, gamma = sympy.symbols("n m sigma alpha gamma")
 
 __all__ = [
     "alpha",
@@ -90,8 +92,8 @@ def variance_series(K: int) -> sympy.Expr:
     ``gamma^2 n sigma^2 / alpha`` expanded. Use :func:`wishart_moments.output_variance` for numbers
     outside that range.
     """
-    from ._validation import check_order
+    from .limits import check_order
 
-    K = check_order(K, name="K")
+    K = check_order("recursion", K, name="K")
     total = m + sympy.Add(*((-1) ** k * trace_moment(k) / alpha**k for k in range(1, K + 1)))
     return gamma**2 * (1 - total / m)

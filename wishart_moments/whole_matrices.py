@@ -40,16 +40,17 @@ import sympy
 from ._validation import check_beta
 from .engines import hillier_kan as hk
 from .engines._parts import partitions_of
+from .limits import limit
 from .symbolic import m as m_symbol
 from .symbolic import n as n_symbol
 
 __all__ = ["MAX_K_FORWARD", "MAX_K_INVERSE", "CoefficientMatrices", "coefficient_matrices"]
 
 #: Largest ``k`` for the forward matrices (``C_k`` has ``sum_{j<k} p(j)`` rows: 199 at k = 12).
-MAX_K_FORWARD = 12
+MAX_K_FORWARD = limit("whole-matrices")  # the limits live in wishart_moments.limits
 #: Largest ``k`` for the inverse matrices (exact interpolation through fraction-free solves of
 #: growing size: about 3 s at k = 8 and 15 s at k = 9 on a 2-core machine).
-MAX_K_INVERSE = 9
+MAX_K_INVERSE = limit("whole-matrices-inverse")
 
 ORDERS = ("revlex", "lex")
 

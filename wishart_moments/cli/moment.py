@@ -167,7 +167,7 @@ def _compute(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
     if noncentral.wants_noncentral(args):
         return noncentral.compute_moment(args, cov, general_cov)
     if beta is None:
-        beta = sympy.Symbol("beta", positive=True)
+        beta = moments.BETA
     if general_cov and not args.symbolic:
         raise ValueError("--cov general needs --symbolic (a polynomial in p_j = tr Sigma^j)")
     n: Any = n_symbol if args.symbolic else None

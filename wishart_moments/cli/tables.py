@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from .. import limits
 from .._validation import ENGINES, check_beta, check_order
 from ..coefficients import (
     check_engine_beta,
@@ -142,7 +143,8 @@ def _generate_general(args: argparse.Namespace) -> int:
         raise ValueError(
             f"--beta general is computed by engine loop_equations, not {args.engine!r}"
         )
-    kmin, kmax = check_order(args.kmin, name="kmin"), check_order(args.kmax, name="kmax")
+    kmin = check_order(args.kmin, name="kmin")
+    kmax = limits.check_order("loop_equations-general", args.kmax, name="kmax")
     if kmin > kmax:
         raise ValueError(f"kmin={kmin} is larger than kmax={kmax}")
     out = Path(args.out) if args.out else default_directory()
@@ -384,11 +386,12 @@ def _report(failures: list[str], kmax: int) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    kmax = check_order(args.kmax, name="kmax")
     if _is_general(args.beta):
+        kmax = limits.check_order("loop_equations-general", args.kmax, name="kmax")
         return _verify_general(args, kmax)
     beta = check_beta(args.beta)
     reference_engine = default_engine(beta)
+    kmax = check_engine_order(args.kmax, reference_engine, name="kmax")
     given = {
         "matchings": check_order(args.matchings_kmax, name="--matchings-kmax"),
         "zonal": check_order(args.zonal_kmax, name="--zonal-kmax"),

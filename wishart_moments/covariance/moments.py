@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import sympy
 
+from .. import limits
 from ..engines import inverse_spectral, stein
 from ..engines._parts import integer_items
 from ..symbolic import m as m_symbol
@@ -37,13 +38,13 @@ from .sigma import _Sigma
 
 
 def power_sum_symbol(j: int) -> sympy.Symbol:
-    """``p_j = tr Sigma^j`` (``sympy.Symbol(f"p{j}", positive=True)``)."""
-    return sympy.Symbol(f"p{j}", positive=True)
+    """``p_j = tr Sigma^j``: ``sympy.Symbol(f"p{j}")`` (no assumptions, like a user's own)."""
+    return sympy.Symbol(f"p{j}")
 
 
 def inverse_power_sum_symbol(j: int) -> sympy.Symbol:
-    """``q_j = tr Sigma^{-j}`` (``sympy.Symbol(f"q{j}", positive=True)``)."""
-    return sympy.Symbol(f"q{j}", positive=True)
+    """``q_j = tr Sigma^{-j}``: ``sympy.Symbol(f"q{j}")`` (no assumptions, like a user's own)."""
+    return sympy.Symbol(f"q{j}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -233,6 +234,26 @@ def _split_parts(parts: Any) -> tuple[tuple[int, ...], int]:
     return stein.normalize_parts(rest), zeros
 
 
+def _is_symbolic(x: object) -> bool:
+    return isinstance(x, sympy.Basic) and bool(x.free_symbols)
+
+
+def _check_reach(
+    mu: tuple[int, ...], zeros: int, power: object, inverse: bool, symbolic: bool
+) -> None:
+    """The total order ``sum(parts) + power`` (a part 0 counting 1) within the reach of the Stein
+    recursion (forward or inverse, at a number ``n`` or in the symbol;
+    :mod:`wishart_moments.limits`), else ``ValueError``."""
+    power = _check_power(power)
+    engine = "stein-inverse" if inverse else "stein"
+    limits.check_order(
+        engine if symbolic else f"{engine}-numeric",
+        sum(mu) + zeros + power,
+        name="sum(parts) + power" if power else "sum(parts)",
+        minimum=0,
+    )
+
+
 def moment_cov(
     parts: Iterable[int],
     *,
@@ -253,6 +274,7 @@ def moment_cov(
     A part 0 is ``tr W^0 = m``; an int ``parts`` is a single trace.
     """
     mu, zeros = _split_parts(parts)
+    _check_reach(mu, zeros, 0, bool(inverse), _is_symbolic(n) or (cov is None and _is_symbolic(m)))
     value = _moment_cov_core(mu, n, cov, m, beta, inverse)
     if zeros:
         size = m if cov is None else _parse(cov)
@@ -286,6 +308,7 @@ def moment_matrix(
             parts, power, n=n, cov=cov, beta=beta, mean=mean, omega=omega, inverse=inverse
         )
     mu, zeros = _split_parts(parts)
+    _check_reach(mu, zeros, power, bool(inverse), _is_symbolic(n))
     value = _moment_matrix_core(mu, power, n, cov, beta, inverse)
     return value * value.rows**zeros if zeros else value
 
@@ -302,6 +325,7 @@ def moment_expression_cov(
     Sigma^j}`` of ``E[prod tr(W^{parts_i}) W^power]`` (``Sigma^{-j}`` for the inverse).
     """
     mu, zeros = _split_parts(parts)
+    _check_reach(mu, zeros, power, bool(inverse), True)
     value = _moment_expression_cov_core(mu, beta=beta, inverse=inverse, power=power)
     if not zeros:
         return value

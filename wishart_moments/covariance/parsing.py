@@ -217,9 +217,12 @@ def load_cov_file(path: str | os.PathLike[str]) -> Any:
     ext = os.path.splitext(path)[1].lower()
     if ext == ".npy":
         try:
-            return np.load(path, allow_pickle=False)
-        except ValueError as exc:
+            data = np.load(path, allow_pickle=False)
+        except (ValueError, EOFError) as exc:  # EOFError: an empty file
             raise ValueError(f"cannot read {path!r} as a .npy matrix: {exc}") from None
+        if data.ndim != 2:
+            raise ValueError(f"{path!r} must hold an m x m matrix, got shape {data.shape}")
+        return data
     if ext == ".json":
         with open(path, encoding="utf-8") as fh:
             try:

@@ -2,7 +2,8 @@
 
 Data flows ``kernels -> engines -> tables -> variance -> CLI``:
 
-* ``recursion``: the multi-trace Stein / Schwinger-Dyson recursion (default, any ``k``);
+* ``recursion``: the multi-trace Stein / Schwinger-Dyson recursion (default; every engine's
+  limit is in :mod:`wishart_moments.limits`);
 * ``five_term``: a five-term recursion in ``k`` fitted to and checked against ``recursion``;
 * ``matchings``: the paper's Wick enumeration of perfect matchings (Numba kernels in
   ``wishart_moments.kernels``), with ``matchings_reference`` (networkx, slow) beside it;

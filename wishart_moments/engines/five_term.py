@@ -31,8 +31,8 @@ from functools import lru_cache
 from itertools import islice
 from math import ceil
 
-from .._validation import check_order
 from ..layout import CoefficientMatrix, Terms, double_factorial
+from ..limits import check_order
 
 # (j, u, v) -> coefficients (constant first) of the polynomial in k multiplying s^u p^v in c_j.
 _COEFFICIENTS: dict[tuple[int, int, int], tuple[int, ...]] = {
@@ -136,8 +136,7 @@ def five_term_matrix(k: int) -> CoefficientMatrix:
     beyond that it is an unproven (but exact-integer, divisibility-checked) extension of the fit.
     Asking for ``k = 1, 2, 3, ...`` in turn costs one step each.
     """
-    k = check_order(k)
-    return _matrix(k)
+    return _matrix(check_order("five_term", k))
 
 
 @lru_cache(maxsize=128)

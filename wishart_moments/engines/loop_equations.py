@@ -48,6 +48,7 @@ from typing import Any
 
 from .._validation import check_beta
 from ..layout import double_factorial
+from ..limits import check_order
 from ._parts import evaluation_order, integer_items
 
 State = tuple[int, ...]
@@ -243,8 +244,9 @@ def _evaluate_fixed(
 # Inputs, caches and conversion to the n^i m^j (alpha^l) basis
 
 
-def _check_parts(parts: Iterable[int]) -> tuple[State, int]:
-    """Sorted positive parts and the number of zero parts (``tr S^0 = m``)."""
+def _check_parts(parts: Iterable[int], engine: str) -> tuple[State, int]:
+    """Sorted positive parts and the number of zero parts (``tr S^0 = m``), within the reach of
+    ``engine`` (:mod:`wishart_moments.limits`; a part 0 counts 1)."""
     values = integer_items(
         parts,
         minimum=0,
@@ -252,6 +254,7 @@ def _check_parts(parts: Iterable[int]) -> tuple[State, int]:
         bad_item="parts must be nonnegative integers, got {p!r} in {items!r}",
     )
     zeros = sum(1 for p in values if p == 0)
+    check_order(engine, sum(values) + zeros, name="sum(parts)", minimum=0)
     return tuple(sorted(int(p) for p in values if p > 0)), zeros
 
 
@@ -293,7 +296,7 @@ def moment_terms(parts: Iterable[int]) -> GeneralTerms:
     ``tr S^0 = m``; no parts is the constant 1. E.g. ``[2]`` gives
     ``{(2,1,0): 1, (1,2,0): 1, (1,1,1): 1, (1,1,0): -1}``.
     """
-    mu, zeros = _check_parts(parts)
+    mu, zeros = _check_parts(parts, "loop_equations-general")
     if not mu:
         return {(0, zeros, 0): 1}
     q = _packed_coefficients(mu, None)
@@ -314,7 +317,7 @@ def moment_terms_at(parts: Iterable[int], beta: object) -> FixedTerms:
     (``beta = 2``: the complex case, ``beta = 1``: real), else a ``Fraction``.
     """
     alpha = alpha_fraction(beta)
-    mu, zeros = _check_parts(parts)
+    mu, zeros = _check_parts(parts, "loop_equations")
     if not mu:
         return {(0, zeros): 1}
     r = _packed_coefficients(mu, alpha)

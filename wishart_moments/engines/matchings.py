@@ -18,14 +18,15 @@ import numpy as np
 
 from .._validation import check_order
 from ..layout import CoefficientMatrix, double_factorial
+from ..limits import limit
 from ._parts import partitions_of
 
 #: Largest ``k`` accepted by :func:`matchings_matrix`. The work grows like ``(2k-1)!!``, about
-#: ``2k``-fold per order: k = 13 (7.9e12 matchings) takes seconds, k = 14 (2.1e14) took 266 s
-#: wall (about 90 s of CPU) on a shared 2-core machine, k = 15 would take about 29 times that.
+#: ``2k``-fold per order: k = 13 (7.9e12 matchings) takes seconds, k = 14 (2.1e14) took 266-268 s
+#: wall on a shared 2-core machine, past the minute the limits allow (k = 13 is the limit).
 #: The kernels' ``int64`` counts are exact only while ``(2k-1)!! < 2^63``, i.e. k <= 17.
-#: For larger orders use :func:`wishart_moments.recursion_matrix` (exact for any k, fast).
-MAX_K_MATCHINGS = 14
+#: For larger orders use :func:`wishart_moments.recursion_matrix` (see wishart_moments.limits).
+MAX_K_MATCHINGS = limit("matchings")
 
 _WHY = (
     ": the Wick enumeration visits (2k-1)!! matchings (growing ~2k-fold per order); "

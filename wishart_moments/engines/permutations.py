@@ -30,6 +30,7 @@ from itertools import permutations
 
 import numpy as np
 
+from ..limits import limit
 from ._parts import Partition, check_beta_12, check_parts, partitions_of
 from .matchings import matching_prefixes
 
@@ -38,11 +39,12 @@ CovTerms = dict[tuple[int, Partition], int]
 
 #: Largest degree ``k = sum(parts)`` of the complex enumeration: ``k!`` permutations; on a shared
 #: 2-core machine k = 10 takes 0.15-0.9 s, k = 11 (4.0e7) 1.7-11 s, k = 12 (4.8e8) 22-135 s
-#: (the larger figures with the machine loaded 3-4 times over).
-MAX_K = 12
+#: (the larger figures with the machine loaded 3-4 times over). Both limits live in
+#: :mod:`wishart_moments.limits`.
+MAX_K = limit("permutations")
 #: Largest degree of the real enumeration: ``(2k-1)!!`` matchings; k = 9 (3.4e7) takes 1.2-9 s,
 #: k = 10 (6.5e8) 35-152 s on a shared 2-core machine (idle - loaded).
-MAX_K_REAL = 10
+MAX_K_REAL = limit("permutations-real")
 #: Largest degree of the plain-Python references.
 MAX_K_REFERENCE = 8
 

@@ -38,8 +38,8 @@ from functools import lru_cache
 from math import ceil, comb
 from typing import Any
 
-from .._validation import check_order
 from ..layout import CoefficientMatrix, Terms, double_factorial
+from ..limits import check_order
 from ._parts import evaluation_order
 
 State = tuple[int, ...]
@@ -183,12 +183,15 @@ def multi_trace_moment(parts: Iterable[int]) -> Terms:
 
     Multiply by ``sigma^{2 sum(parts)}`` for general ``sigma``. Parts equal to 0 contribute ``m``.
     """
+    if isinstance(parts, (str, bytes)):
+        raise ValueError(f"parts must be a sequence of nonnegative integers, got {parts!r}")
     parts = list(parts)
     for p in parts:
         if isinstance(p, bool) or not isinstance(p, int) or p < 0:
             raise ValueError(f"parts must be nonnegative integers, got {p!r}")
     zeros = parts.count(0)
     mu = tuple(sorted(p for p in parts if p > 0))
+    check_order("recursion", sum(mu) + zeros, name="sum(parts)", minimum=0)
     if not mu:
         return {(0, zeros): 1}
     if len(mu) == 1:
@@ -200,13 +203,12 @@ def multi_trace_moment(parts: Iterable[int]) -> Terms:
 
 
 def recursion_matrix(k: int) -> CoefficientMatrix:
-    """``C^{(k)}`` of ``E tr(S^k)`` by the multi-trace Stein recursion (exact, proven, any ``k``).
+    """``C^{(k)}`` of ``E tr(S^k)`` by the multi-trace Stein recursion (exact, proven; ``k <= 75``).
 
     Asking for ``k = 1, 2, 3, ...`` in turn costs about one sweep to the last ``k``. For still
     higher orders, the fitted five-term recursion (``engine="five_term"``) is much faster.
     """
-    k = check_order(k)
-    return _matrix(k)
+    return _matrix(check_order("recursion", k))
 
 
 @lru_cache(maxsize=128)

@@ -27,6 +27,7 @@ from collections import Counter
 from functools import cache
 from math import factorial
 
+from ..limits import check_order, limit
 from ._parts import Partition, check_parts, partitions_of, z_lambda
 
 Terms = dict[tuple[int, int], int]
@@ -36,8 +37,10 @@ CovTerms = dict[tuple[int, Partition], int]
 #: character table of S_k; on a shared 2-core machine ``[16]``-sized tables take 0.3 s, k = 18
 #: 4 s, k = 20 9 s) and of a single trace (hook characters in closed form: k = 20 in 0.35 s,
 #: k = 24 in 1.5 s, k = 30 in 7 s).
-MAX_K_COV = 20
-MAX_K_COV_SINGLE = 30
+#: Both live in :mod:`wishart_moments.limits` (``"schur-cov"``, ``"schur-cov-single"``; those of
+#: :func:`moment_terms` are ``"schur"`` for a single trace, ``"schur-products"`` otherwise).
+MAX_K_COV = limit("schur-cov")
+MAX_K_COV_SINGLE = limit("schur-cov-single")
 
 
 @cache
@@ -131,6 +134,7 @@ def moment_terms(parts: object) -> Terms:
     """``E prod_i tr(S^{parts_i})``, complex ``S = X X^*`` (Sigma = I), as
     ``{(i, j): coefficient of n^i m^j}`` (integers: they count permutations)."""
     mu = check_parts(parts)
+    check_order("schur" if len(mu) < 2 else "schur-products", sum(mu), name="sum(parts)", minimum=0)
     if not mu:
         return {(0, 0): 1}
     k = sum(mu)

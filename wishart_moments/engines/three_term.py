@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .._validation import check_order
+from ..limits import check_order
 
 Terms = dict[tuple[int, int], int]
 
@@ -69,7 +69,7 @@ def _extend(k: int) -> None:
 
 def single_trace_terms(k: int) -> Terms:
     """``E tr (X X^*)^k`` (complex) as ``{(a, b): coefficient of n^a m^b}``."""
-    k = check_order(k)
+    k = check_order("three_term", k)
     _extend(k)
     return {(a, b): c for a, row in enumerate(_D[k]) for b, c in enumerate(row) if c}
 

@@ -27,6 +27,7 @@ from typing import Any
 import sympy
 
 from .._validation import check_beta
+from ..limits import limit
 from ..moments import _is_symbolic, _number
 from . import gaussian_loop, gaussian_maps
 from ._checks import check_parts, check_size
@@ -35,11 +36,10 @@ from .gaussian_tridiagonal import tridiagonal_moment
 ENGINES = ("loop_equations", "maps", "tridiagonal")
 
 #: Largest ``sum(parts)`` per engine (about a minute of work at the limit; see the benchmark).
+#: The numbers live in wishart_moments.limits (engines "gaussian-<route>").
 MAX_DEGREE = {
-    "loop_equations": 100,  # general beta; a fixed beta goes further in the same time
-    "loop_equations_fixed": 120,
-    "map_recursions": 1000,  # single traces at beta = 1, 2 (Harer-Zagier, Ledoux)
-    "tridiagonal": 12,
+    route: limit(f"gaussian-{route}")
+    for route in ("loop_equations", "loop_equations_fixed", "map_recursions", "tridiagonal")
 }
 MAX_TRIDIAGONAL_M = 8
 

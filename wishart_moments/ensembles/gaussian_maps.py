@@ -32,9 +32,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from fractions import Fraction
 
+from ..limits import limit
+
 #: Largest ``sum(parts)`` the Wick enumeration accepts (GUE, GOE): ``(2K-1)!!`` resp.
 #: ``2^K (2K-1)!!`` leaves.
-MAX_WICK_DEGREE = {2: 16, 1: 12}
+MAX_WICK_DEGREE = {2: limit("gaussian-wick-complex"), 1: limit("gaussian-wick-real")}
 
 IntPoly = list[int]  # coefficients in m, constant first
 

@@ -29,6 +29,7 @@ from typing import Any
 import sympy
 
 from .._validation import check_beta
+from ..limits import limit
 from ..moments import _is_symbolic
 from ._checks import check_parts, check_real, check_size
 from ._rational import RationalTerms
@@ -39,11 +40,10 @@ from .jacobi_loop import loop_moment, loop_moment_at
 ENGINES = ("jack", "loop_equations", "density")
 
 #: Largest ``sum(parts)`` per route (seconds to about a minute at the limit; see the benchmark).
+#: The numbers live in wishart_moments.limits (engines "jacobi-<route>").
 MAX_DEGREE = {
-    "jack": 16,  # the Jack basis of degree k costs O(p(k)^3)
-    "loop_equations": 14,  # exact numbers: one p(d) x p(d) solve over Q per degree
-    "loop_equations_symbolic": 8,  # Bareiss over Z[U] with the a^i m^j as columns
-    "density": 8,
+    route: limit(f"jacobi-{route}")
+    for route in ("jack", "loop_equations", "loop_equations_symbolic", "density")
 }
 
 
@@ -88,7 +88,7 @@ def jacobi_terms(
         m = check_size(m, "J")
     zeros = sum(1 for p in values if p == 0)
     mu = tuple(sorted((p for p in values if p > 0), reverse=True))
-    engine = engine or "jack"
+    engine = "jack" if engine is None else engine
     if engine == "jack":
         _refuse(sum(mu), "jack", "the Jack route")
         terms = jack_moment(mu, beta_q, m)
@@ -156,7 +156,7 @@ def jacobi_moment(
     beta_q = _exact_beta(beta)
     _check_domain(n1_value, n1, "n1", m_value)
     _check_domain(n2_value, n2, "n2", m_value)
-    engine = engine or "jack"
+    engine = "jack" if engine is None else engine
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}: allowed are {', '.join(map(repr, ENGINES))}")
     zeros = sum(1 for p in values if p == 0)

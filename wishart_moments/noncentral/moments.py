@@ -31,6 +31,7 @@ import numpy as np
 import sympy
 
 from ..engines._parts import integer_items
+from ..limits import limit
 from . import contractions, stein, wick
 from .evaluation import Setting, assemble, numeric_terms, sum_terms, to_sympy
 from .words import M_SYMBOL, N_SYMBOL, _symbol, compress, word_of_symbol
@@ -49,11 +50,11 @@ __all__ = [
 #: Largest ``sum(parts) + power`` for a general ``Sigma`` with exact or symbolic results
 #: (``E tr W^13`` as a SymPy polynomial in words takes about 30 s for beta 1, 16 s for beta 2;
 #: each further degree about 2.5 times longer).
-MAX_DEGREE_WORDS = 14
+MAX_DEGREE_WORDS = limit("noncentral-words")  # the limits live in wishart_moments.limits
 #: The same with floating-point ``n``, ``Sigma``, ``Omega`` (``n`` multiplied in as it goes).
-MAX_DEGREE_NUMERIC = 16
+MAX_DEGREE_NUMERIC = limit("noncentral-numeric")
 #: Largest degree at ``Sigma = I`` (commutative words: powers of ``Omega``; exact integers).
-MAX_DEGREE_IDENTITY = 30
+MAX_DEGREE_IDENTITY = limit("noncentral-identity")
 
 ENGINES = ("wick", "contractions", "stein")
 
@@ -259,6 +260,8 @@ def noncentral_moment_expression(
                 "'general'; for a given matrix use noncentral_moment(..., cov=Sigma)"
             )
         scale = sympy.sympify(cov)
+        if scale.is_number and not (scale.is_real and scale.is_positive and scale.is_finite):
+            raise ValueError(f"a scalar cov (Sigma = c I) must be a number c > 0, got {cov!r}")
     else:
         scale = sympy.Integer(1)
     degree = sum(mu) + power
@@ -358,7 +361,13 @@ def evaluate_words(
         return sympy.expand(e.xreplace(mapping))
 
     if not isinstance(expr, dict):
-        return subs(sympy.sympify(expr))
+        value = None if expr is None else sympy.sympify(expr)
+        if not isinstance(value, sympy.Basic) or isinstance(value, sympy.MatrixBase):
+            raise TypeError(
+                "expr must be an expression or a dict of them from "
+                f"noncentral_moment_expression, got {expr!r}"
+            )
+        return subs(value)
     from .words import expand_word
 
     by_open = {expand_word(w): subs(e) for w, e in expr.items()}

@@ -109,6 +109,8 @@ def word_symbol(word: str, beta: int = 1) -> sympy.Symbol:
     ``word_symbol("SO") == word_symbol("OS") == Symbol("t_OS")``; ``word_symbol("SS") == p2``;
     ``word_symbol("O3") == w3``; ``word_symbol("") == m``.
     """
+    if isinstance(beta, bool) or beta not in (1, 2):
+        raise ValueError(f"beta must be 1 (real) or 2 (complex), got {beta!r}")
     return _symbol(canonical(expand_word(word), beta))
 
 

@@ -113,6 +113,8 @@ def save_table(cm: CoefficientMatrix, directory: str | os.PathLike[str] | None =
     Refuses (``ValueError``) a table that fails an invariant or names no known engine, and an
     unwritable directory.
     """
+    if not isinstance(cm, CoefficientMatrix):
+        raise TypeError(f"cm must be a CoefficientMatrix, got {type(cm).__name__}")
     check_engine(cm.engine)
     bad = cm.violations()
     if bad:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import limits
 from .._validation import check_positive_int, check_positive_real
 from ._common import check_tol, lift, shape
 from .asymptotic import asymptotic_h
@@ -164,7 +165,9 @@ def _engine_h(
         )
     # monte_carlo
     if samples is None:
-        samples = max(1000, int(np.ceil((3 * 0.4 / (p * tol_p)) ** 2)))
+        # 3 standard errors within tol_p (bounded so that a tiny tol cannot overflow)
+        samples = max(1000, int(np.ceil((3 * 0.4 / max(p * tol_p, 1e-150)) ** 2)))
+    limits.check_order("monte_carlo", samples * p, name="samples x min(m, n)")
     mean, stderr = monte_carlo_h(p, q, x, samples, seed)
     return dict(
         value=mean,

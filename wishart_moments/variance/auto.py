@@ -6,7 +6,8 @@
 3. The 1/n-corrected Marchenko-Pastur form (``"asymptotic"``) for ``min(m, n) >= 32`` if its error
    estimate is within the tolerance; its interval is intersected with the certified bracket.
 4. Otherwise ``"monte_carlo"`` with as many samples as the tolerance needs (3 standard errors),
-   capped by a time budget; the interval is 3 standard errors intersected with the certified
+   capped by a time budget (for ``min(m, n)`` so large that not even two samples fit, the
+   certified bracket alone); the interval is 3 standard errors intersected with the certified
    bracket, and if the budget capped the samples the interval is wider than the tolerance and the
    result says so (``meets_tol`` is false). This happens only for small nearly square shapes at
    large ``sigma^2`` (the hard edge).
@@ -62,8 +63,18 @@ def auto_h(p: int, q: int, x: float, tol_p: float, seed: int | None) -> dict:
                 interval="estimate of the neglected O(1/min(m,n)^2) terms, "
                 "within the certified quadrature bracket",
             )
-    wanted = int(np.ceil((3 * PER_SAMPLE_STD / (p * tol_p)) ** 2))
-    samples = max(1000, min(wanted, MAX_SAMPLE_STEPS // p))
+    if 2 * p > MAX_SAMPLE_STEPS:  # not even two samples fit the budget: the certified bracket
+        return dict(
+            value=(lower + upper) / 2,
+            lower=lower,
+            upper=upper,
+            method="quadrature",
+            meets_tol=False,
+            interval="certified (Gauss / Gauss-Radau bracket); min(m, n) is too large for "
+            "Monte Carlo within the time budget",
+        )
+    wanted = int(np.ceil((3 * PER_SAMPLE_STD / max(p * tol_p, 1e-150)) ** 2))
+    samples = max(2, min(max(1000, wanted), MAX_SAMPLE_STEPS // p))
     mean, stderr = monte_carlo_h(p, q, x, samples, DEFAULT_SEED if seed is None else seed)
     value = min(max(mean, lower), upper)
     lo, hi = max(mean - 3 * stderr, lower), min(mean + 3 * stderr, upper)

@@ -11,6 +11,7 @@ from functools import cache
 from math import factorial, prod
 from typing import Any
 
+from ...limits import limit
 from .. import _univariate as up
 from .._parts import integer_items
 from .._parts import partitions_of as _partitions
@@ -19,8 +20,9 @@ from ..zonal.basis import _boxes, _dominance_below, _gram_schmidt, _monomials_in
 
 Partition = tuple[int, ...]
 
-#: Largest degree for which a whole Jack basis is built (the change of basis costs O(p(k)^3)).
-MAX_K_JACK = 20
+#: Largest degree for which a whole Jack basis is built (the change of basis costs O(p(k)^3));
+#: see :mod:`wishart_moments.limits`.
+MAX_K_JACK = limit("jack")
 
 _WHY = " (the exact Jack change of basis costs O(p(k)^3) rational operations)"
 

@@ -240,7 +240,7 @@ def inverse_moment_cov(parts: Iterable[int], beta: Any) -> sympy.Expr:
     k = sum(check_parts(parts))
     terms = inverse_terms_cov(parts, beta_q)
     roots = _inverse_level(k, beta_q)[2] if k else {}
-    q = {j: sympy.Symbol(f"q{j}", positive=True) for lam in terms for j in lam}
+    q = {j: sympy.Symbol(f"q{j}") for lam in terms for j in lam}
     return sympy.Add(
         *(
             _to_sympy(num, den, beta_q, roots) * sympy.Mul(*(q[j] for j in lam))

@@ -11,17 +11,18 @@ from math import factorial, gcd, lcm, prod
 from operator import mul
 
 from ..._validation import check_order
+from ...limits import limit
 from .._parts import integer_items
 from .._parts import partitions_of as _partitions
 from .._parts import z_lambda as _z
 
 Partition = tuple[int, ...]
 
-#: Largest ``k`` accepted by the functions that build all zonal polynomials of degree ``k``.
-#: Measured on a shared 2-core machine (``benchmarks/bench_zonal.py``): all of ``k <= 8`` in
-#: under 0.1 s, ``k = 12`` in 0.3 s, ``k = 16`` in 3 s, ``k = 18`` in 13-22 s, ``k = 20`` in
-#: 60-80 s. The exact change of basis grows like ``p(k)^3``; beyond it use the recursion engine.
-MAX_K_ZONAL = 20
+#: Largest ``k`` accepted by the functions that build all zonal polynomials of degree ``k``
+#: (:mod:`wishart_moments.limits`; ``benchmarks/bench_zonal.py``: all of ``k <= 8`` in under
+#: 0.1 s, ``k = 16`` in 3 s). The exact change of basis grows like ``p(k)^3``; beyond it use the
+#: recursion engine.
+MAX_K_ZONAL = limit("zonal")
 
 _WHY = " (the exact zonal change of basis costs O(p(k)^3) rational operations; use the recursion)"
 

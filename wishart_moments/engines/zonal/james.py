@@ -9,6 +9,7 @@ from fractions import Fraction
 from math import factorial, prod
 from typing import TYPE_CHECKING, Any
 
+from ... import limits
 from ..._validation import check_order
 from ...layout import CoefficientMatrix
 from .._parts import partitions_of as _partitions
@@ -31,6 +32,14 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------------------------------------
 
 
+def _closed_form_partition(kappa: object) -> Partition:
+    """``kappa`` checked, with ``|kappa|`` within the closed forms' reach (one SymPy factor per
+    box; :mod:`wishart_moments.limits`)."""
+    kappa = check_partition(kappa)
+    limits.check_order("zonal-closed-form", sum(kappa), name="|kappa|")
+    return kappa
+
+
 def generalized_pochhammer(a: Any, kappa: Sequence[int], alpha: Any = ALPHA) -> sympy.Expr:
     """``(a)_kappa = prod_i prod_{j=0}^{kappa_i - 1} (a - (i-1)/alpha + j)`` as a SymPy expression.
 
@@ -39,11 +48,13 @@ def generalized_pochhammer(a: Any, kappa: Sequence[int], alpha: Any = ALPHA) -> 
     """
     import sympy
 
-    kappa = check_partition(kappa)
+    kappa = _closed_form_partition(kappa)
+    if a is None or alpha is None:
+        raise ValueError(f"a and alpha must be numbers or SymPy expressions, got {a!r}, {alpha!r}")
     a = sympy.sympify(a)
     alpha = sympy.sympify(alpha)
-    if alpha.is_zero:
-        raise ValueError("alpha must be nonzero")
+    if alpha.is_zero or alpha.has(sympy.zoo, sympy.oo, sympy.nan):
+        raise ValueError(f"alpha must be a nonzero finite number or expression, got {alpha}")
     return sympy.Mul(
         *(
             a - sympy.Rational(i - 1) / alpha + j
@@ -89,7 +100,7 @@ def zonal_at_identity(kappa: Sequence[int], m: Any = None) -> sympy.Expr:
     """
     import sympy
 
-    kappa = check_partition(kappa)
+    kappa = _closed_form_partition(kappa)
     m = sympy.Symbol("m") if m is None else sympy.sympify(m)
     # 2^k (m/2)_kappa = prod_{(i,j) in kappa} (m + 2(j-1) - (i-1)), written box by box
     boxes = _boxes(kappa)
@@ -105,7 +116,7 @@ def james_expectation(kappa: Sequence[int], n: Any = None, m: Any = None, sigma:
     """
     import sympy
 
-    kappa = check_partition(kappa)
+    kappa = _closed_form_partition(kappa)
     n = sympy.Symbol("n") if n is None else sympy.sympify(n)
     k = sum(kappa)
     return (

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
+from math import comb
 from typing import TYPE_CHECKING, Any
 
+from ... import limits
 from .basis import (
     Partition,
     _basis,
@@ -77,9 +79,13 @@ def zonal_polynomial(
         return sympy.Add(
             *(sympy.Rational(c) * sympy.Symbol("m_" + "_".join(map(str, mu))) for mu, c in terms)
         )
-    xs = [sympy.sympify(x) for x in variables]
+    if isinstance(variables, (str, bytes)) or not isinstance(variables, Iterable):
+        raise ValueError(f"variables must be a sequence of eigenvalues, got {variables!r}")
+    xs = list(variables)
     if not xs:
         raise ValueError("variables must hold at least one eigenvalue")
+    limits.check_order("zonal-expanded", comb(len(xs) + k - 1, k), name="monomials")
+    xs = [sympy.sympify(x) for x in xs]
     power = [sympy.Add(*(x**j for x in xs)) for j in range(1, k + 1)]
     expr = sympy.Add(
         *(
