@@ -109,6 +109,7 @@ class MonomialSum:
         out = []
         cache = self._cache
         integer, rational, from_args = _INTEGER, _RATIONAL, sympy.Mul._from_args
+        ranks, integer_rank = _INTEGER_RANKS, _RANK["Integer"]
         for mono, c in terms.items():
             found = cache.get(mono)
             args, keys = found if found is not None else self._sorted_factors(mono)
@@ -125,12 +126,14 @@ class MonomialSum:
                 else:
                     out.append(((_MUL, len(args), *keys), from_args(args, True)))
                 continue
-            coeff = integer(p) if q == 1 else rational(p, q)
+            if q == 1:
+                coeff, number_key = integer(p), (ranks.get(p, integer_rank), p, 1)
+            else:
+                coeff, number_key = rational(p, q), _number_key(p, q)
             if not args:
-                out.append((_number_key(p, q), coeff))
+                out.append((number_key, coeff))
                 continue
-            key = (_MUL, len(args) + 1, _number_key(p, q), *keys)
-            out.append((key, from_args((coeff, *args), True)))
+            out.append(((_MUL, len(args) + 1, number_key, *keys), from_args((coeff, *args), True)))
         return _sum(out)
 
     def __call__(self, terms: Mapping[Any, int | Fraction]) -> sympy.Expr:
@@ -175,9 +178,16 @@ def times_factors(coefficient: Keyed, factors: Iterable[sympy.Expr]) -> Keyed:
 
 
 def distinct_sum(terms: list[Keyed]) -> Keyed:
-    """``Add`` of terms whose non-numeric parts are distinct: sorted, or by ``Add`` itself when a
-    term is a number or a sum (those it merges)."""
-    if any(expr.is_Add or expr.is_Number for _, expr in terms):
+    """``Add`` of terms whose non-numeric parts are distinct: a term that is itself a sum (a
+    :meth:`MonomialSum.build` result) contributes its terms, as ``Add`` would splice them in;
+    ``Add`` itself when two numbers would have to be added."""
+    flat: list[Keyed] = []
+    for key, expr in terms:
+        if expr.is_Add:
+            flat.extend(zip(key[2:], expr.args, strict=True))
+        else:
+            flat.append((key, expr))
+    if sum(1 for _, expr in flat if expr.is_Number) > 1:
         total = sympy.Add(*(expr for _, expr in terms))
         return sort_key(total), total
-    return _sum(list(terms))
+    return _sum(flat)

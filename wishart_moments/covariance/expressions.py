@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import cache
 from math import comb, lcm
 from typing import Any
 
@@ -48,6 +49,12 @@ def polynomial_expr(terms: dict, symbol: Callable[[int], sympy.Symbol]) -> sympy
     return MonomialSum(factors)(terms)
 
 
+@cache
+def _binomials(i: int) -> tuple[int, ...]:
+    """The coefficients of ``(n - m)^i`` on ``n^a m^(i-a)``, ``a = 0..i``."""
+    return tuple(comb(i, a) * (-1 if (i - a) % 2 else 1) for a in range(i + 1))
+
+
 def rational_exprs(
     rt: RationalTerms, groups: Iterable[Iterable[Any]], symbol: Callable[[int], sympy.Symbol]
 ) -> list[sympy.Expr]:
@@ -70,8 +77,8 @@ def rational_exprs(
             for i, c in enumerate(poly):
                 if c:
                     c_int = c.numerator * (common // c.denominator)
-                    for a in range(i + 1):  # (n - m)^i = sum_a binom(i, a) n^a (-m)^(i-a)
-                        coefs[(a, i - a)] = c_int * comb(i, a) * (-1 if (i - a) % 2 else 1)
+                    for a, b in enumerate(_binomials(i)):  # (n - m)^i = sum_a b n^a m^(i-a)
+                        coefs[(a, i - a)] = c_int * b
             num.append(times_factors(expanded.build(coefs, common), _trace_factors(symbol, key[0])))
         total = distinct_sum(num)
         factors = total[1].args if total[1].is_Mul else (total[1],)
